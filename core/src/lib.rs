@@ -1,0 +1,20 @@
+//! genie-core: the one core behind genie's C, Python and Node libraries.
+//!
+//! genie gives an LLM app server the operational guardrails of a production AI product
+//! in-process. This crate holds all of its behaviour; the bindings only translate types, errors
+//! and async glue (DESIGN.md §1). Modules, each owning one concern:
+//!
+//! - [`error`]: the single error table every language renders;
+//! - [`sse`]: the WHATWG event-stream parser (sans-IO);
+//! - [`provider`]: provider wire formats, decoded into one [`provider::StreamEvent`] vocabulary.
+
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod provider;
+pub mod sse;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// genie's version, the same in every binding.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

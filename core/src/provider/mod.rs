@@ -1,0 +1,238 @@
+//! Provider wire formats, decoded into one vocabulary.
+//!
+//! This module owns knowing what Gemini, OpenAI Chat Completions, OpenAI Responses and
+//! Anthropic Messages put on the wire, and turning their streams into [`StreamEvent`]s: text
+//! deltas, usage, the finish reason, in-band errors, and, at the end, whether the provider's end
+//! marker arrived ([`StreamSummary::complete`]). It is sans-IO: bytes in, events out, on top of
+//! [`crate::sse::Parser`]. Telling a complete answer from a truncated one is its most important
+//! job, because everything above it (reconnects, fallbacks, "never report a truncated answer as
+//! complete") decides on that bit.
+
+mod anthropic;
+mod event;
+mod gemini;
+mod openai_chat;
+mod openai_responses;
+
+use std::borrow::Cow;
+
+pub use event::{
+    ErrorClass, FinishReason, Provider, ProviderError, StreamEvent, StreamSummary, Usage,
+};
+
+use crate::error::Result;
+use crate::sse::{EventRef, Parser, ParserOptions};
+
+/// Decodes one provider's streaming response, chunk by chunk.
+///
+/// ```
+/// use genie_core::provider::{Provider, StreamDecoder, StreamEvent};
+///
+/// let mut decoder = StreamDecoder::new(Provider::OpenAiChat);
+/// let mut events = Vec::new();
+/// decoder.feed_to_vec(b"data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n", &mut events)?;
+/// decoder.feed_to_vec(b"data: [DONE]\n\n", &mut events)?;
+/// assert_eq!(events, vec![StreamEvent::Text("Hi".into())]);
+/// let summary = decoder.finish();
+/// assert!(summary.complete);
+/// assert_eq!(summary.text, "Hi");
+/// # Ok::<(), genie_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct StreamDecoder {
+    provider: Provider,
+    parser: Parser,
+    acc: Accumulator,
+    /// The parser's comment count when the current stream began.
+    comments_before: u64,
+}
+
+impl StreamDecoder {
+    /// A decoder for `provider` with the SSE parser's default limits.
+    pub fn new(provider: Provider) -> Self {
+        StreamDecoder {
+            provider,
+            parser: Parser::new(),
+            acc: Accumulator::default(),
+            comments_before: 0,
+        }
+    }
+
+    /// A decoder whose SSE parser enforces `options`.
+    pub fn with_options(provider: Provider, options: ParserOptions) -> Result<Self> {
+        Ok(StreamDecoder {
+            parser: Parser::with_options(options)?,
+            ..StreamDecoder::new(provider)
+        })
+    }
+
+    /// The wire format this decoder reads.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// Decodes `chunk`, calling `emit` for each event it completes.
+    ///
+    /// The only error is the SSE parser's [`crate::ErrorKind::LimitExceeded`], returned after
+    /// the whole chunk was decoded; the oversized event was dropped and decoding can continue.
+    /// Malformed payloads are not errors: they arrive as [`StreamEvent::Malformed`].
+    pub fn feed<F>(&mut self, chunk: &[u8], mut emit: F) -> Result<()>
+    where
+        F: FnMut(StreamEvent),
+    {
+        let provider = self.provider;
+        let acc = &mut self.acc;
+        self.parser
+            .feed(chunk, |event| decode(provider, event, acc, &mut emit))
+    }
+
+    /// [`StreamDecoder::feed`], appending the events to `out`.
+    pub fn feed_to_vec(&mut self, chunk: &[u8], out: &mut Vec<StreamEvent>) -> Result<()> {
+        self.feed(chunk, |e| out.push(e))
+    }
+
+    /// Whether the provider's end marker has arrived.
+    pub fn is_complete(&self) -> bool {
+        self.acc.complete
+    }
+
+    /// Ends the stream and returns what it amounted to. The decoder is reset and can decode
+    /// another stream of the same provider.
+    pub fn finish(&mut self) -> StreamSummary {
+        self.parser.finish();
+        let comments = self.parser.comment_count() - self.comments_before;
+        self.comments_before = self.parser.comment_count();
+        let acc = std::mem::take(&mut self.acc);
+        StreamSummary {
+            provider: self.provider,
+            text: acc.text,
+            usage: acc.usage,
+            finish_reason: acc.finish_reason,
+            raw_finish_reason: acc.raw_finish_reason,
+            complete: acc.complete,
+            error: acc.error,
+            malformed_events: acc.malformed,
+            keepalives: comments + acc.pings,
+        }
+    }
+}
+
+fn decode<F: FnMut(StreamEvent)>(
+    provider: Provider,
+    event: EventRef<'_>,
+    acc: &mut Accumulator,
+    emit: &mut F,
+) {
+    let mut out = Emitter { acc, emit };
+    match provider {
+        Provider::Gemini => gemini::decode(event, &mut out),
+        Provider::OpenAiChat => openai_chat::decode(event, &mut out),
+        Provider::OpenAiResponses => openai_responses::decode(event, &mut out),
+        Provider::Anthropic => anthropic::decode(event, &mut out),
+    }
+}
+
+/// What one stream has produced so far.
+#[derive(Debug, Default)]
+struct Accumulator {
+    text: String,
+    usage: Usage,
+    finish_reason: Option<FinishReason>,
+    raw_finish_reason: Option<String>,
+    complete: bool,
+    error: Option<ProviderError>,
+    malformed: u64,
+    pings: u64,
+}
+
+/// The one way wire decoders report: every event is recorded in the accumulator and emitted
+/// together, so the summary can never disagree with the events.
+struct Emitter<'a, F> {
+    acc: &'a mut Accumulator,
+    emit: &'a mut F,
+}
+
+impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
+    fn text(&mut self, text: Cow<'_, str>) {
+        if text.is_empty() {
+            return;
+        }
+        self.acc.text.push_str(&text);
+        (self.emit)(StreamEvent::Text(text.into_owned()));
+    }
+
+    fn usage(&mut self, usage: Usage) {
+        self.acc.usage = usage;
+        (self.emit)(StreamEvent::Usage(usage));
+    }
+
+    fn current_usage(&self) -> Usage {
+        self.acc.usage
+    }
+
+    fn finish(&mut self, reason: FinishReason, raw: &str) {
+        self.acc.finish_reason = Some(reason);
+        self.acc.raw_finish_reason = Some(raw.to_owned());
+        (self.emit)(StreamEvent::Finish {
+            reason,
+            raw: raw.to_owned(),
+        });
+    }
+
+    fn error(&mut self, error: ProviderError) {
+        self.acc.error = Some(error.clone());
+        (self.emit)(StreamEvent::Error(error));
+    }
+
+    fn malformed(&mut self, error: &serde_json::Error, payload: &str) {
+        self.acc.malformed += 1;
+        (self.emit)(StreamEvent::Malformed {
+            message: format!("payload is not valid JSON for this provider: {error}"),
+            payload: payload.to_owned(),
+        });
+    }
+
+    fn ping(&mut self) {
+        self.acc.pings += 1;
+    }
+
+    fn complete(&mut self) {
+        self.acc.complete = true;
+    }
+
+    fn is_complete(&self) -> bool {
+        self.acc.complete
+    }
+}
+
+/// Builds a [`ProviderError`] from the provider's type/code/status strings, classifying by the
+/// first one the table knows.
+fn provider_error(tokens: &[Option<&str>], message: Option<&str>) -> ProviderError {
+    let class = tokens
+        .iter()
+        .flatten()
+        .find_map(|t| ErrorClass::from_provider_token(t))
+        .unwrap_or(ErrorClass::Other);
+    let code = tokens.iter().flatten().next().map(|t| (*t).to_owned());
+    ProviderError {
+        class,
+        message: message
+            .unwrap_or("the provider reported an error")
+            .to_owned(),
+        code,
+    }
+}
+
+/// Renders a JSON error code (a number for Gemini, a string for others) as text.
+fn json_code_text(code: Option<&serde_json::Value>) -> Option<String> {
+    match code? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Whether an event's data carries nothing (some compatible servers send empty keep-alives).
+fn is_blank(data: &str) -> bool {
+    data.bytes().all(|b| b.is_ascii_whitespace())
+}
