@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::{provider_error, Emitter, FinishReason, StreamEvent};
+use super::{is_blank, provider_error, Emitter, FinishReason, StreamEvent};
 use crate::sse::EventRef;
 
 #[derive(Deserialize)]
@@ -79,6 +79,10 @@ struct ErrorBody<'a> {
 
 pub(super) fn decode<F: FnMut(StreamEvent)>(event: EventRef<'_>, out: &mut Emitter<'_, F>) {
     let kind: Cow<'_, str> = if event.event == "message" {
+        // An unnamed event with blank data is a proxy's keep-alive, as for the data-only formats.
+        if is_blank(event.data) {
+            return out.ping();
+        }
         match serde_json::from_str::<TypeOnly<'_>>(event.data) {
             Ok(TypeOnly { kind: Some(kind) }) => kind,
             Ok(TypeOnly { kind: None }) => return,

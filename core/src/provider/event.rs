@@ -179,7 +179,7 @@ impl ErrorClass {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderError {
     /// The normalised class.
-    pub class: ErrorClass,
+    pub kind: ErrorClass,
     /// The provider's message.
     pub message: String,
     /// The provider's own type, code or status string, when it sent one.
@@ -232,6 +232,6 @@ pub struct StreamSummary {
     pub error: Option<ProviderError>,
     /// How many events were skipped as malformed.
     pub malformed_events: u64,
-    /// How many keep-alives (SSE comments and `ping` events) arrived.
+    /// How many keep-alives (SSE comments, `ping` events and blank-data events) arrived.
     pub keepalives: u64,
 }

@@ -162,6 +162,11 @@ impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
     }
 
     fn usage(&mut self, usage: Usage) {
+        // A usage block without a single count (Vertex sends `{"trafficType":"ON_DEMAND"}` on
+        // every chunk before the last) says nothing, and must not erase earlier counts.
+        if usage == Usage::default() {
+            return;
+        }
         self.acc.usage = usage;
         (self.emit)(StreamEvent::Usage(usage));
     }
@@ -208,14 +213,14 @@ impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
 /// Builds a [`ProviderError`] from the provider's type/code/status strings, classifying by the
 /// first one the table knows.
 fn provider_error(tokens: &[Option<&str>], message: Option<&str>) -> ProviderError {
-    let class = tokens
+    let kind = tokens
         .iter()
         .flatten()
         .find_map(|t| ErrorClass::from_provider_token(t))
         .unwrap_or(ErrorClass::Other);
     let code = tokens.iter().flatten().next().map(|t| (*t).to_owned());
     ProviderError {
-        class,
+        kind,
         message: message
             .unwrap_or("the provider reported an error")
             .to_owned(),
@@ -232,7 +237,7 @@ fn json_code_text(code: Option<&serde_json::Value>) -> Option<String> {
     }
 }
 
-/// Whether an event's data carries nothing (some compatible servers send empty keep-alives).
+/// Whether an event's data carries nothing (some servers and proxies send empty keep-alives).
 fn is_blank(data: &str) -> bool {
     data.bytes().all(|b| b.is_ascii_whitespace())
 }

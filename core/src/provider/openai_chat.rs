@@ -116,10 +116,23 @@ fn finish_reason(raw: &str) -> FinishReason {
 /// An OpenAI-style error value: `{message, type, code, param}`, or a bare string as some
 /// compatible servers send. Shared with the Responses decoder, which uses the same shape.
 pub(super) fn error_from_json(error: &Value) -> ProviderError {
+    error_fields(error, Some("type"))
+}
+
+/// A Responses `error` event: the error's fields sit either at the top level, where `type` is
+/// the event's own type (`"error"`) and says nothing about the error, or nested under `error`.
+pub(super) fn error_event_from_json(event: &Value) -> ProviderError {
+    match event.get("error") {
+        Some(nested) => error_from_json(nested),
+        None => error_fields(event, None),
+    }
+}
+
+fn error_fields(error: &Value, type_key: Option<&str>) -> ProviderError {
     match error {
         Value::Object(fields) => {
             let code = json_code_text(fields.get("code"));
-            let kind = fields.get("type").and_then(Value::as_str);
+            let kind = type_key.and_then(|key| fields.get(key)?.as_str());
             let message = fields.get("message").and_then(Value::as_str);
             provider_error(&[code.as_deref(), kind], message)
         }

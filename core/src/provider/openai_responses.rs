@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::openai_chat::error_from_json;
-use super::{Emitter, FinishReason, StreamEvent, Usage};
+use super::openai_chat::{error_event_from_json, error_from_json};
+use super::{is_blank, Emitter, FinishReason, StreamEvent, Usage};
 use crate::sse::EventRef;
 
 #[derive(Deserialize)]
@@ -75,6 +75,10 @@ pub(super) fn decode<F: FnMut(StreamEvent)>(event: EventRef<'_>, out: &mut Emitt
     }
     // Proxies sometimes drop the `event:` lines; the payload's `type` says the same thing.
     let kind: Cow<'_, str> = if event.event == "message" {
+        // An unnamed event with blank data is a proxy's keep-alive, as for the data-only formats.
+        if is_blank(event.data) {
+            return out.ping();
+        }
         match serde_json::from_str::<TypeOnly<'_>>(event.data) {
             Ok(TypeOnly { kind: Some(kind) }) => kind,
             Ok(TypeOnly { kind: None }) => return,
@@ -95,8 +99,7 @@ pub(super) fn decode<F: FnMut(StreamEvent)>(event: EventRef<'_>, out: &mut Emitt
             }
         }
         "error" => match serde_json::from_str::<Value>(event.data) {
-            // Either the error fields at top level or nested under "error".
-            Ok(value) => out.error(error_from_json(value.get("error").unwrap_or(&value))),
+            Ok(value) => out.error(error_event_from_json(&value)),
             Err(error) => out.malformed(&error, event.data),
         },
         _ => {}
