@@ -125,6 +125,9 @@ pub struct Parser {
     data: String,
     event_type: String,
     id_buffer: String,
+    /// An `id:` field changed the ID buffer since the last blank line. Keeps the common
+    /// blank line (streams without ids) from comparing the two strings every time.
+    id_changed: bool,
     last_event_id: String,
     retry_ms: Option<u64>,
     /// The current event went over a limit; it is dropped at the next blank line.
@@ -160,6 +163,7 @@ impl Parser {
             data: String::new(),
             event_type: String::new(),
             id_buffer: String::new(),
+            id_changed: false,
             last_event_id: String::new(),
             retry_ms: None,
             discarding_event: false,
@@ -221,6 +225,7 @@ impl Parser {
         self.discarding_event = false;
         self.clear_event();
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_changed = false;
     }
 
     /// Strips a BOM at stream offset 0, holding back a partial one until it is decided.
@@ -399,6 +404,7 @@ impl Parser {
         if memchr(0, value).is_none() {
             self.id_buffer.clear();
             push_lossy(&mut self.id_buffer, value);
+            self.id_changed = true;
         }
     }
 
@@ -416,7 +422,8 @@ impl Parser {
     where
         F: FnMut(EventRef<'_>),
     {
-        if self.last_event_id != self.id_buffer {
+        if self.id_changed {
+            self.id_changed = false;
             self.last_event_id.clone_from(&self.id_buffer);
         }
         if self.discarding_event {
