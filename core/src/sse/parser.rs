@@ -1,12 +1,21 @@
 //! The event-stream parser: bytes in, dispatched events out.
 //!
-//! The WHATWG algorithm is specified over decoded text, line by line. We run it over bytes and
-//! decode each field value on its own, which gives the same result: CR and LF are ASCII, so a
-//! line boundary never falls inside a UTF-8 sequence, and a sequence cut by a line end decodes to
-//! U+FFFD either way. Working on bytes lets us find line ends with one `memchr2` pass and hand
-//! out events that borrow our buffers instead of allocating.
+//! The WHATWG algorithm is specified over decoded text, line by line. We run it over bytes,
+//! which gives the same result: CR and LF are ASCII, so a line boundary never falls inside a
+//! UTF-8 sequence, and a sequence cut by a line end decodes to U+FFFD either way. Working on
+//! bytes lets us validate each chunk once, find its line ends in one pass (`line_ends.rs`), and
+//! hand out events that borrow the chunk or our buffers instead of allocating.
+//!
+//! A typical LLM stream is tens of thousands of ~100-500 byte events, so a few nanoseconds per
+//! line or per event (a call, a copy, a second search) weigh more than the byte-scanning passes:
+//! the hot path is tuned for that.
 
-use memchr::{memchr, memchr2_iter};
+use std::borrow::Cow;
+
+use memchr::memchr;
+
+use super::line_ends::LineEnds;
+use super::utf8::valid_prefix;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -265,25 +274,115 @@ impl Parser {
                 chunk = &chunk[1..];
             }
         }
-        let mut start = 0;
-        for end in memchr2_iter(b'\r', b'\n', chunk) {
-            if end < start {
-                continue; // the LF of a CRLF, consumed with its CR
-            }
-            self.end_line(&chunk[start..end], on_event);
-            start = end + 1;
-            if chunk[end] == b'\r' {
-                match chunk.get(end + 1) {
-                    Some(b'\n') => start += 1,
-                    Some(_) => {}
-                    None => self.after_cr = true,
-                }
-            }
-        }
+        // Validate the chunk once: a line inside its valid prefix is valid on its own (line
+        // ends are ASCII), so only lines past an invalid byte, and lines that span chunks, are
+        // decoded one by one.
+        let text = valid_prefix(chunk);
+        let mut held = Held::default();
+        let start = if memchr(b'\r', chunk).is_none() {
+            self.scan_lf(chunk, text, &mut held, on_event)
+        } else {
+            self.scan_any(chunk, text, &mut held, on_event)
+        };
+        self.keep(&mut held);
         self.hold_partial_line(&chunk[start..]);
     }
 
-    /// A line terminator arrived; `tail` is the part of the line inside the current chunk.
+    /// The lines of a chunk without CR (the common case); returns where its unterminated rest
+    /// begins.
+    fn scan_lf<'c, F>(
+        &mut self,
+        chunk: &'c [u8],
+        text: &'c str,
+        held: &mut Held<'c>,
+        on_event: &mut F,
+    ) -> usize
+    where
+        F: FnMut(EventRef<'_>),
+    {
+        let mut start = 0;
+        for end in LineEnds::new(chunk, false) {
+            if end < start {
+                continue; // a blank line, already dispatched below
+            }
+            self.line_in_chunk(chunk, text, start, end, held, on_event);
+            start = end + 1;
+            // The blank line that ends most events, dispatched without another search step.
+            if chunk.get(start) == Some(&b'\n') {
+                self.dispatch(held, on_event);
+                start += 1;
+            }
+        }
+        start
+    }
+
+    /// The lines of a chunk with CR, LF and CRLF terminators.
+    fn scan_any<'c, F>(
+        &mut self,
+        chunk: &'c [u8],
+        text: &'c str,
+        held: &mut Held<'c>,
+        on_event: &mut F,
+    ) -> usize
+    where
+        F: FnMut(EventRef<'_>),
+    {
+        let mut start = 0;
+        for end in LineEnds::new(chunk, true) {
+            if end < start {
+                continue; // the LF of a CRLF, or a blank line, already handled below
+            }
+            self.line_in_chunk(chunk, text, start, end, held, on_event);
+            start = self.after_terminator(chunk, end);
+            // The blank line that ends most events, dispatched without another search step.
+            if let Some(b'\r' | b'\n') = chunk.get(start) {
+                self.dispatch(held, on_event);
+                start = self.after_terminator(chunk, start);
+            }
+        }
+        start
+    }
+
+    /// Where the line after the terminator at `end` starts. A CR that ends the chunk may be
+    /// the first half of a CRLF: `after_cr` remembers it.
+    fn after_terminator(&mut self, chunk: &[u8], end: usize) -> usize {
+        if chunk[end] == b'\r' {
+            match chunk.get(end + 1) {
+                Some(b'\n') => return end + 2,
+                Some(_) => {}
+                None => self.after_cr = true,
+            }
+        }
+        end + 1
+    }
+
+    /// The line `chunk[start..end]` ended inside the chunk.
+    #[inline(always)]
+    fn line_in_chunk<'c, F>(
+        &mut self,
+        chunk: &'c [u8],
+        text: &'c str,
+        start: usize,
+        end: usize,
+        held: &mut Held<'c>,
+        on_event: &mut F,
+    ) where
+        F: FnMut(EventRef<'_>),
+    {
+        if start == 0 && (self.skipping_line || !self.line.is_empty()) {
+            self.end_line(&chunk[..end], on_event);
+        } else if end - start > self.options.max_line_bytes {
+            self.line_too_long();
+        } else if end <= text.len() {
+            self.process_line(&text[start..end], held, on_event);
+        } else {
+            self.process_bytes(&chunk[start..end], held, on_event);
+        }
+    }
+
+    /// The end of a line that began in an earlier chunk (or is being skipped); `tail` is the
+    /// part of the line inside the current chunk. Nothing is held at this point: it is the
+    /// chunk's first line.
     fn end_line<F>(&mut self, tail: &[u8], on_event: &mut F)
     where
         F: FnMut(EventRef<'_>),
@@ -296,17 +395,30 @@ impl Parser {
             self.line_too_long();
             return;
         }
-        if self.line.is_empty() {
-            self.process_line(tail, on_event);
-            return;
-        }
         let mut line = std::mem::take(&mut self.line);
         line.extend_from_slice(tail);
-        self.process_line(&line, on_event);
+        self.process_bytes(&line, &mut Held::default(), on_event);
         line.clear();
         if line.capacity() <= KEEP_CAPACITY {
             self.line = line;
         }
+    }
+
+    /// A line that was not validated with its chunk, decoded on its own with U+FFFD for each
+    /// invalid sequence. (Decoding the whole line is the same as decoding name and value
+    /// apart: neither the colon nor a field name can hide inside an invalid sequence.)
+    fn process_bytes<F>(&mut self, line: &[u8], held: &mut Held<'_>, on_event: &mut F)
+    where
+        F: FnMut(EventRef<'_>),
+    {
+        self.keep(held);
+        let line = match simdutf8::basic::from_utf8(line) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(line),
+        };
+        let mut local = Held::default();
+        self.process_line(&line, &mut local, on_event);
+        self.keep(&mut local);
     }
 
     fn hold_partial_line(&mut self, rest: &[u8]) {
@@ -338,6 +450,8 @@ impl Parser {
         ));
     }
 
+    /// Starts discarding the current event. What is held of it is dropped unread: every user
+    /// of [`Held`] checks `discarding_event` first, and the next dispatch clears it.
     fn limit_exceeded(&mut self, message: String) {
         self.discarding_event = true;
         self.clear_event();
@@ -346,79 +460,119 @@ impl Parser {
         }
     }
 
-    fn process_line<F>(&mut self, line: &[u8], on_event: &mut F)
+    #[inline(always)]
+    fn process_line<'c, F>(&mut self, line: &'c str, held: &mut Held<'c>, on_event: &mut F)
     where
         F: FnMut(EventRef<'_>),
     {
-        let Some(&first) = line.first() else {
-            self.dispatch(on_event);
+        let bytes = line.as_bytes();
+        let Some(&first) = bytes.first() else {
+            self.dispatch(held, on_event);
             return;
         };
         if first == b':' {
             self.comments += 1;
             return;
         }
-        let (name, value) = match memchr(b':', line) {
-            Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
-            }
-            None => (line, &line[line.len()..]),
+        // The two fields of nearly every line, recognised without searching for the colon.
+        if bytes.starts_with(b"data:") {
+            self.append_data(strip_space(&line[5..]), held);
+            return;
+        }
+        if bytes.starts_with(b"event:") {
+            self.set_event_type(strip_space(&line[6..]), held);
+            return;
+        }
+        let (name, value) = match memchr(b':', bytes) {
+            Some(colon) => (&line[..colon], strip_space(&line[colon + 1..])),
+            None => (line, ""),
         };
         match name {
-            b"data" => self.append_data(value),
-            b"event" => self.set_event_type(value),
-            b"id" => self.set_id(value),
-            b"retry" => self.set_retry(value),
+            "data" => self.append_data(value, held),
+            "event" => self.set_event_type(value, held),
+            "id" => self.set_id(value),
+            "retry" => self.set_retry(value),
             _ => {}
         }
     }
 
-    fn append_data(&mut self, value: &[u8]) {
+    #[inline(always)]
+    fn append_data<'c>(&mut self, value: &'c str, held: &mut Held<'c>) {
         if self.discarding_event {
             return;
         }
-        push_lossy(&mut self.data, value);
-        self.data.push('\n');
-        self.check_event_size();
+        if held.data.is_none() && self.data.is_empty() {
+            held.data = Some(value);
+        } else {
+            if let Some(first) = held.data.take() {
+                self.data.push_str(first);
+                self.data.push('\n');
+            }
+            self.data.push_str(value);
+            self.data.push('\n');
+        }
+        self.check_event_size(held);
     }
 
-    fn set_event_type(&mut self, value: &[u8]) {
+    #[inline(always)]
+    fn set_event_type<'c>(&mut self, value: &'c str, held: &mut Held<'c>) {
         if self.discarding_event {
             return;
         }
-        self.event_type.clear();
-        push_lossy(&mut self.event_type, value);
-        self.check_event_size();
+        held.event = Some(value);
+        self.check_event_size(held);
     }
 
-    fn check_event_size(&mut self) {
+    /// Copies what is held of the current event into the parser's buffers, before the chunk
+    /// it borrows from goes away.
+    fn keep(&mut self, held: &mut Held<'_>) {
+        let Held { data, event } = std::mem::take(held);
+        if self.discarding_event {
+            return;
+        }
+        if let Some(value) = data {
+            self.data.push_str(value);
+            self.data.push('\n');
+        }
+        if let Some(value) = event {
+            self.event_type.clear();
+            self.event_type.push_str(value);
+        }
+    }
+
+    #[inline(always)]
+    fn check_event_size(&mut self, held: &Held<'_>) {
         // The LF that ends every data line is removed from the last one at dispatch.
-        let size = self.data.len().saturating_sub(1) + self.event_type.len();
-        if size > self.options.max_event_bytes {
+        let data = match held.data {
+            Some(value) => value.len(),
+            None => self.data.len().saturating_sub(1),
+        };
+        let event = held.event.map_or(self.event_type.len(), str::len);
+        if data + event > self.options.max_event_bytes {
             self.event_too_large();
         }
     }
 
-    fn set_id(&mut self, value: &[u8]) {
-        if memchr(0, value).is_none() {
+    fn set_id(&mut self, value: &str) {
+        if memchr(0, value.as_bytes()).is_none() {
             self.id_buffer.clear();
-            push_lossy(&mut self.id_buffer, value);
+            self.id_buffer.push_str(value);
             self.id_changed = true;
         }
     }
 
-    fn set_retry(&mut self, value: &[u8]) {
-        if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+    fn set_retry(&mut self, value: &str) {
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
             return;
         }
         // All ASCII digits, so the only possible failure is overflow: such a value is ignored.
-        if let Some(ms) = std::str::from_utf8(value).ok().and_then(|s| s.parse().ok()) {
+        if let Ok(ms) = value.parse() {
             self.retry_ms = Some(ms);
         }
     }
 
-    fn dispatch<F>(&mut self, on_event: &mut F)
+    #[inline(always)]
+    fn dispatch<F>(&mut self, held: &mut Held<'_>, on_event: &mut F)
     where
         F: FnMut(EventRef<'_>),
     {
@@ -426,24 +580,30 @@ impl Parser {
             self.id_changed = false;
             self.last_event_id.clone_from(&self.id_buffer);
         }
+        let Held { data, event } = std::mem::take(held);
         if self.discarding_event {
             self.discarding_event = false;
             self.clear_event();
             return;
         }
-        if self.data.is_empty() {
-            self.event_type.clear();
-            return;
-        }
-        self.data.pop();
-        let event = if self.event_type.is_empty() {
-            "message"
-        } else {
-            &self.event_type
+        let data = match data {
+            Some(value) => value,
+            None if self.data.is_empty() => {
+                self.event_type.clear();
+                return;
+            }
+            None => {
+                self.data.pop();
+                &self.data
+            }
+        };
+        let event = match event.unwrap_or(&self.event_type) {
+            "" => "message",
+            name => name,
         };
         on_event(EventRef {
             event,
-            data: &self.data,
+            data,
             id: &self.last_event_id,
         });
         self.clear_event();
@@ -455,6 +615,17 @@ impl Parser {
     }
 }
 
+/// The current event's first data line and its type, still borrowed from the chunk being
+/// scanned. Most events are one `data:` line (and perhaps an `event:` line) followed by a
+/// blank line inside one chunk: they are dispatched from the chunk without a copy. Otherwise
+/// [`Parser::keep`] copies them into the parser's buffers (at a second data line, a line
+/// decoded on its own, or the end of the chunk). A held value overrides the buffer.
+#[derive(Default)]
+struct Held<'c> {
+    data: Option<&'c str>,
+    event: Option<&'c str>,
+}
+
 fn release_or_clear(buffer: &mut String) {
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = String::new();
@@ -463,121 +634,10 @@ fn release_or_clear(buffer: &mut String) {
     }
 }
 
-/// Appends `bytes` decoded as UTF-8, with U+FFFD for each invalid sequence.
-fn push_lossy(out: &mut String, bytes: &[u8]) {
-    match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => out.push_str(text),
-        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
-    }
+/// A field value without its one optional leading space.
+fn strip_space(value: &str) -> &str {
+    value.strip_prefix(' ').unwrap_or(value)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse_chunks(chunks: &[&[u8]]) -> (Vec<Event>, Parser) {
-        let mut parser = Parser::new();
-        let mut events = Vec::new();
-        for chunk in chunks {
-            parser.feed_to_vec(chunk, &mut events).unwrap();
-        }
-        parser.finish();
-        (events, parser)
-    }
-
-    fn ev(event: &str, data: &str, id: &str) -> Event {
-        Event {
-            event: event.into(),
-            data: data.into(),
-            id: id.into(),
-        }
-    }
-
-    #[test]
-    fn cr_and_lf_in_different_chunks_are_one_terminator() {
-        let (events, _) = parse_chunks(&[b"data: a\r", b"", b"\ndata: b\r\n\r", b"\n"]);
-        assert_eq!(events, vec![ev("message", "a\nb", "")]);
-    }
-
-    #[test]
-    fn bom_split_across_chunks_is_stripped_once() {
-        let (events, _) = parse_chunks(&[
-            b"",
-            b"\xEF",
-            b"\xBB",
-            b"\xBFdata: x\n\n\xEF\xBB\xBFdata: y\n\n",
-        ]);
-        assert_eq!(events[0].data, "x");
-        // A later BOM is content: it makes the field name "\u{FEFF}data", an unknown field.
-        assert_eq!(events.len(), 1);
-    }
-
-    #[test]
-    fn partial_bom_followed_by_other_bytes_is_content() {
-        let (events, _) = parse_chunks(&[b"\xEF\xBB", b"data: x\n\n"]);
-        assert!(events.is_empty(), "field name is \\xEF\\xBBdata, unknown");
-        let (events, _) = parse_chunks(&[b"\xEF", b"\n\ndata: y\n\n"]);
-        assert_eq!(events, vec![ev("message", "y", "")]);
-    }
-
-    #[test]
-    fn oversized_line_is_reported_and_parsing_continues() {
-        let mut parser = Parser::with_options(ParserOptions {
-            max_line_bytes: 8,
-            max_event_bytes: 64,
-        })
-        .unwrap();
-        let mut events = Vec::new();
-        let err = parser
-            .feed_to_vec(
-                b"data: 1\n\ndata: 0123456789\ndata: z\n\ndata: 2\n\n",
-                &mut events,
-            )
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::LimitExceeded);
-        assert_eq!(events, vec![ev("message", "1", ""), ev("message", "2", "")]);
-    }
-
-    #[test]
-    fn oversized_partial_line_is_dropped_without_buffering() {
-        let mut parser = Parser::with_options(ParserOptions {
-            max_line_bytes: 8,
-            max_event_bytes: 64,
-        })
-        .unwrap();
-        let mut events = Vec::new();
-        assert!(parser
-            .feed_to_vec(b"data: 0123456789", &mut events)
-            .is_err());
-        parser.feed_to_vec(b"0123456789", &mut events).unwrap();
-        parser
-            .feed_to_vec(b"\n\ndata: ok\n\n", &mut events)
-            .unwrap();
-        assert_eq!(events, vec![ev("message", "ok", "")]);
-        assert!(parser.line.capacity() <= 8);
-    }
-
-    #[test]
-    fn zero_limits_are_rejected() {
-        let err = Parser::with_options(ParserOptions {
-            max_line_bytes: 0,
-            max_event_bytes: 1,
-        })
-        .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-        assert!(err.message().contains("max_line_bytes"));
-    }
-
-    #[test]
-    fn finish_keeps_last_event_id_for_the_next_connection() {
-        let mut parser = Parser::new();
-        let mut events = Vec::new();
-        parser
-            .feed_to_vec(b"id: 7\ndata: a\n\nid: 8\ndata: b", &mut events)
-            .unwrap();
-        parser.finish();
-        assert_eq!(parser.last_event_id(), "7");
-        parser.feed_to_vec(b"data: c\n\n", &mut events).unwrap();
-        assert_eq!(events[1], ev("message", "c", "7"));
-    }
-}
+mod tests;

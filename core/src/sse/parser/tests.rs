@@ -1,0 +1,169 @@
+//! Unit tests of the parser's internals; conformance cases live in tests/fixtures/sse.
+use super::*;
+
+fn parse_chunks(chunks: &[&[u8]]) -> (Vec<Event>, Parser) {
+    let mut parser = Parser::new();
+    let mut events = Vec::new();
+    for chunk in chunks {
+        parser.feed_to_vec(chunk, &mut events).unwrap();
+    }
+    parser.finish();
+    (events, parser)
+}
+
+fn ev(event: &str, data: &str, id: &str) -> Event {
+    Event {
+        event: event.into(),
+        data: data.into(),
+        id: id.into(),
+    }
+}
+
+#[test]
+fn cr_and_lf_in_different_chunks_are_one_terminator() {
+    let (events, _) = parse_chunks(&[b"data: a\r", b"", b"\ndata: b\r\n\r", b"\n"]);
+    assert_eq!(events, vec![ev("message", "a\nb", "")]);
+}
+
+#[test]
+fn bom_split_across_chunks_is_stripped_once() {
+    let (events, _) = parse_chunks(&[
+        b"",
+        b"\xEF",
+        b"\xBB",
+        b"\xBFdata: x\n\n\xEF\xBB\xBFdata: y\n\n",
+    ]);
+    assert_eq!(events[0].data, "x");
+    // A later BOM is content: it makes the field name "\u{FEFF}data", an unknown field.
+    assert_eq!(events.len(), 1);
+}
+
+#[test]
+fn partial_bom_followed_by_other_bytes_is_content() {
+    let (events, _) = parse_chunks(&[b"\xEF\xBB", b"data: x\n\n"]);
+    assert!(events.is_empty(), "field name is \\xEF\\xBBdata, unknown");
+    let (events, _) = parse_chunks(&[b"\xEF", b"\n\ndata: y\n\n"]);
+    assert_eq!(events, vec![ev("message", "y", "")]);
+}
+
+#[test]
+fn oversized_line_is_reported_and_parsing_continues() {
+    let mut parser = Parser::with_options(ParserOptions {
+        max_line_bytes: 8,
+        max_event_bytes: 64,
+    })
+    .unwrap();
+    let mut events = Vec::new();
+    let err = parser
+        .feed_to_vec(
+            b"data: 1\n\ndata: 0123456789\ndata: z\n\ndata: 2\n\n",
+            &mut events,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+    assert_eq!(events, vec![ev("message", "1", ""), ev("message", "2", "")]);
+}
+
+#[test]
+fn oversized_partial_line_is_dropped_without_buffering() {
+    let mut parser = Parser::with_options(ParserOptions {
+        max_line_bytes: 8,
+        max_event_bytes: 64,
+    })
+    .unwrap();
+    let mut events = Vec::new();
+    assert!(parser
+        .feed_to_vec(b"data: 0123456789", &mut events)
+        .is_err());
+    parser.feed_to_vec(b"0123456789", &mut events).unwrap();
+    parser
+        .feed_to_vec(b"\n\ndata: ok\n\n", &mut events)
+        .unwrap();
+    assert_eq!(events, vec![ev("message", "ok", "")]);
+    assert!(parser.line.capacity() <= 8);
+}
+
+#[test]
+fn zero_limits_are_rejected() {
+    let err = Parser::with_options(ParserOptions {
+        max_line_bytes: 0,
+        max_event_bytes: 1,
+    })
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.message().contains("max_line_bytes"));
+}
+
+#[test]
+fn invalid_utf8_inside_a_chunk_decodes_to_replacement_and_later_lines_still_parse() {
+    let (events, _) =
+        parse_chunks(&[b"data: a\xFFb\n\ndata: \xC3\xA9\n\nevent: \xE2\x82\ndata: c\n\n"]);
+    assert_eq!(
+        events,
+        vec![
+            ev("message", "a\u{FFFD}b", ""),
+            ev("message", "\u{e9}", ""),
+            ev("\u{FFFD}", "c", ""),
+        ]
+    );
+}
+
+#[test]
+fn a_character_split_across_chunks_is_decoded_whole() {
+    let (events, _) = parse_chunks(&[b"data: caf\xC3", b"\xA9 \xF0\x9F", b"\x98\x80\n\n"]);
+    assert_eq!(events, vec![ev("message", "caf\u{e9} \u{1F600}", "")]);
+}
+
+#[test]
+fn fields_held_from_a_chunk_survive_its_end() {
+    let (events, _) = parse_chunks(&[
+        b"event: a\n",
+        b"data: b\n",
+        b"data: c\n\nevent: d\ndata: e",
+        b"\n\n",
+    ]);
+    assert_eq!(events, vec![ev("a", "b\nc", ""), ev("d", "e", "")]);
+}
+
+#[test]
+fn event_limit_counts_held_data_and_type() {
+    let mut parser = Parser::with_options(ParserOptions {
+        max_line_bytes: 64,
+        max_event_bytes: 5,
+    })
+    .unwrap();
+    let mut events = Vec::new();
+    let err = parser
+        .feed_to_vec(b"event: abc\ndata: def\n\ndata: 12345\n\n", &mut events)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+    assert_eq!(events, vec![ev("message", "12345", "")]);
+}
+
+#[test]
+fn id_applies_to_later_events_and_an_empty_id_resets_it() {
+    let (events, parser) =
+        parse_chunks(&[b"id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\nid: 2\ndata: d"]);
+    assert_eq!(
+        events,
+        vec![
+            ev("message", "a", "1"),
+            ev("message", "b", "1"),
+            ev("message", "c", "")
+        ]
+    );
+    assert_eq!(parser.last_event_id(), "");
+}
+
+#[test]
+fn finish_keeps_last_event_id_for_the_next_connection() {
+    let mut parser = Parser::new();
+    let mut events = Vec::new();
+    parser
+        .feed_to_vec(b"id: 7\ndata: a\n\nid: 8\ndata: b", &mut events)
+        .unwrap();
+    parser.finish();
+    assert_eq!(parser.last_event_id(), "7");
+    parser.feed_to_vec(b"data: c\n\n", &mut events).unwrap();
+    assert_eq!(events[1], ev("message", "c", "7"));
+}
