@@ -212,6 +212,70 @@ pub enum StreamEvent {
     },
 }
 
+/// A [`StreamEvent`] borrowing the decoder's buffers, as [`super::StreamDecoder::feed_ref`]
+/// hands it out: valid until the decoder is used again. It saves the owned copy of each text
+/// delta that [`StreamEvent`] needs, for callers that convert events right away (bindings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamEventRef<'a> {
+    /// [`StreamEvent::Text`].
+    Text(&'a str),
+    /// [`StreamEvent::Usage`].
+    Usage(Usage),
+    /// [`StreamEvent::Finish`].
+    Finish {
+        /// Normalised reason.
+        reason: FinishReason,
+        /// The provider's own value.
+        raw: &'a str,
+    },
+    /// [`StreamEvent::Error`].
+    Error(&'a ProviderError),
+    /// [`StreamEvent::Malformed`].
+    Malformed {
+        /// What was wrong with it.
+        message: &'a str,
+        /// The event's data, unmodified.
+        payload: &'a str,
+    },
+}
+
+impl StreamEvent {
+    /// A borrowed view of this event, the form [`super::StreamDecoder::feed_ref`] hands out.
+    pub fn as_event_ref(&self) -> StreamEventRef<'_> {
+        match self {
+            StreamEvent::Text(text) => StreamEventRef::Text(text),
+            StreamEvent::Usage(usage) => StreamEventRef::Usage(*usage),
+            StreamEvent::Finish { reason, raw } => StreamEventRef::Finish {
+                reason: *reason,
+                raw,
+            },
+            StreamEvent::Error(error) => StreamEventRef::Error(error),
+            StreamEvent::Malformed { message, payload } => StreamEventRef::Malformed {
+                message,
+                payload,
+            },
+        }
+    }
+}
+
+impl From<StreamEventRef<'_>> for StreamEvent {
+    fn from(event: StreamEventRef<'_>) -> Self {
+        match event {
+            StreamEventRef::Text(text) => StreamEvent::Text(text.to_owned()),
+            StreamEventRef::Usage(usage) => StreamEvent::Usage(usage),
+            StreamEventRef::Finish { reason, raw } => StreamEvent::Finish {
+                reason,
+                raw: raw.to_owned(),
+            },
+            StreamEventRef::Error(error) => StreamEvent::Error(error.clone()),
+            StreamEventRef::Malformed { message, payload } => StreamEvent::Malformed {
+                message: message.to_owned(),
+                payload: payload.to_owned(),
+            },
+        }
+    }
+}
+
 /// What a whole stream amounted to, returned by [`super::StreamDecoder::finish`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StreamSummary {

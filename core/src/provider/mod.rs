@@ -7,17 +7,29 @@
 //! [`crate::sse::Parser`]. Telling a complete answer from a truncated one is its most important
 //! job, because everything above it (reconnects, fallbacks, "never report a truncated answer as
 //! complete") decides on that bit.
+//!
+//! Payloads are read with the `json` module, a strict JSON reader made for this (its docs say
+//! why), not deserialized: each decoder walks the document once, picks its fields and validates
+//! the rest, and only then reports, so a payload that is not valid JSON, or has a picked field of
+//! the wrong type, is one [`StreamEvent::Malformed`] and nothing else. A key that appears twice
+//! is read twice and the last occurrence wins, as in serde_json's `Value` (serde's derived
+//! structs rejected repeated known fields); a document must be an object where the decoder
+//! expects one (serde's derived structs also took an array of the fields in order); and invalid
+//! JSON in a field the decoder ignores is malformed too (serde let unpaired `\u` surrogates and
+//! nesting deeper than 127 pass there).
 
 mod anthropic;
 mod event;
 mod gemini;
+mod json;
 mod openai_chat;
 mod openai_responses;
 
 use std::borrow::Cow;
 
 pub use event::{
-    ErrorClass, FinishReason, Provider, ProviderError, StreamEvent, StreamSummary, Usage,
+    ErrorClass, FinishReason, Provider, ProviderError, StreamEvent, StreamEventRef, StreamSummary,
+    Usage,
 };
 
 use crate::error::Result;
@@ -80,6 +92,17 @@ impl StreamDecoder {
     where
         F: FnMut(StreamEvent),
     {
+        self.feed_ref(chunk, |event| emit(event.into()))
+    }
+
+    /// [`StreamDecoder::feed`], handing out events that borrow the decoder's buffers instead of
+    /// owned ones: the text of a delta is a view into the payload, not a new `String`. For
+    /// callers that convert each event at once (the bindings); the events and the summary are
+    /// exactly those of `feed`.
+    pub fn feed_ref<F>(&mut self, chunk: &[u8], mut emit: F) -> Result<()>
+    where
+        F: FnMut(StreamEventRef<'_>),
+    {
         let provider = self.provider;
         let acc = &mut self.acc;
         self.parser
@@ -117,7 +140,7 @@ impl StreamDecoder {
     }
 }
 
-fn decode<F: FnMut(StreamEvent)>(
+fn decode<F: FnMut(StreamEventRef<'_>)>(
     provider: Provider,
     event: EventRef<'_>,
     acc: &mut Accumulator,
@@ -152,13 +175,13 @@ struct Emitter<'a, F> {
     emit: &'a mut F,
 }
 
-impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
-    fn text(&mut self, text: Cow<'_, str>) {
+impl<F: FnMut(StreamEventRef<'_>)> Emitter<'_, F> {
+    fn text(&mut self, text: &str) {
         if text.is_empty() {
             return;
         }
-        self.acc.text.push_str(&text);
-        (self.emit)(StreamEvent::Text(text.into_owned()));
+        self.acc.text.push_str(text);
+        (self.emit)(StreamEventRef::Text(text));
     }
 
     fn usage(&mut self, usage: Usage) {
@@ -168,7 +191,7 @@ impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
             return;
         }
         self.acc.usage = usage;
-        (self.emit)(StreamEvent::Usage(usage));
+        (self.emit)(StreamEventRef::Usage(usage));
     }
 
     fn current_usage(&self) -> Usage {
@@ -178,22 +201,20 @@ impl<F: FnMut(StreamEvent)> Emitter<'_, F> {
     fn finish(&mut self, reason: FinishReason, raw: &str) {
         self.acc.finish_reason = Some(reason);
         self.acc.raw_finish_reason = Some(raw.to_owned());
-        (self.emit)(StreamEvent::Finish {
-            reason,
-            raw: raw.to_owned(),
-        });
+        (self.emit)(StreamEventRef::Finish { reason, raw });
     }
 
     fn error(&mut self, error: ProviderError) {
-        self.acc.error = Some(error.clone());
-        (self.emit)(StreamEvent::Error(error));
+        let error = self.acc.error.insert(error);
+        (self.emit)(StreamEventRef::Error(error));
     }
 
-    fn malformed(&mut self, error: &serde_json::Error, payload: &str) {
+    fn malformed(&mut self, error: &json::Error, payload: &str) {
         self.acc.malformed += 1;
-        (self.emit)(StreamEvent::Malformed {
-            message: format!("payload is not valid JSON for this provider: {error}"),
-            payload: payload.to_owned(),
+        let message = format!("payload is not valid JSON for this provider: {error}");
+        (self.emit)(StreamEventRef::Malformed {
+            message: &message,
+            payload,
         });
     }
 
@@ -228,13 +249,49 @@ fn provider_error(tokens: &[Option<&str>], message: Option<&str>) -> ProviderErr
     }
 }
 
-/// Renders a JSON error code (a number for Gemini, a string for others) as text.
-fn json_code_text(code: Option<&serde_json::Value>) -> Option<String> {
-    match code? {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Null => None,
-        other => Some(other.to_string()),
+/// Reads an error `code` (a string for OpenAI, a number for some compatible servers) as text.
+/// Anything but a string is rendered as serde_json renders the value, as it always was (rare
+/// enough that reparsing it costs nothing); `null` is no code.
+fn json_code_text(r: &mut json::Reader<'_>) -> json::Result<Option<String>> {
+    match r.peek() {
+        Some(b'"') => Ok(Some(r.str()?.into_owned())),
+        Some(b'n') => r.null().map(|_| None),
+        _ => {
+            let raw = r.raw()?;
+            // Only a number beyond f64 (`1e999`), valid JSON but not a serde_json `Value`,
+            // fails to reparse; its text is the best rendering left.
+            Ok(Some(match serde_json::from_str::<serde_json::Value>(raw) {
+                Ok(value) => value.to_string(),
+                Err(_) => raw.to_owned(),
+            }))
+        }
     }
+}
+
+/// Reads a value as `serde_json::Value::as_str` would see it: the string, or `None` for any
+/// other type.
+fn json_as_str<'a>(r: &mut json::Reader<'a>) -> json::Result<Option<Cow<'a, str>>> {
+    if r.peek() == Some(b'"') {
+        return r.str().map(Some);
+    }
+    r.skip().map(|()| None)
+}
+
+/// The `type` of a payload whose SSE event has no name (`None` when absent or `null`), for the
+/// typed formats behind proxies that drop `event:` lines.
+fn read_type(data: &str) -> Result<Option<Cow<'_, str>>, json::Error> {
+    json::read(data, |r| {
+        let mut kind = None;
+        r.object(|r, key| {
+            if key == "type" {
+                kind = r.opt_str()?;
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })?;
+        Ok(kind)
+    })
 }
 
 /// Whether an event's data carries nothing (some servers and proxies send empty keep-alives).

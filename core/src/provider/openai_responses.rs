@@ -7,69 +7,21 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-use serde_json::Value;
-
-use super::openai_chat::{error_event_from_json, error_from_json};
-use super::{is_blank, Emitter, FinishReason, StreamEvent, Usage};
+use super::json::{self, Reader};
+use super::openai_chat::{read_detail, read_error_event, read_opt_error};
+use super::{is_blank, read_type, Emitter, FinishReason, ProviderError, StreamEventRef, Usage};
 use crate::sse::EventRef;
 
-#[derive(Deserialize)]
-struct TypeOnly<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+/// What a terminal event's `response` carries.
+#[derive(Default)]
+struct Terminal<'a> {
+    usage: Option<Usage>,
+    incomplete_reason: Option<Cow<'a, str>>,
+    error: Option<ProviderError>,
+    calls_tools: bool,
 }
 
-#[derive(Deserialize)]
-struct TextDelta<'a> {
-    #[serde(borrow)]
-    delta: Cow<'a, str>,
-}
-
-#[derive(Deserialize)]
-struct Terminal {
-    response: Option<Response>,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    usage: Option<ResponseUsage>,
-    incomplete_details: Option<IncompleteDetails>,
-    error: Option<Value>,
-    output: Option<Vec<OutputItem>>,
-}
-
-#[derive(Deserialize)]
-struct ResponseUsage {
-    input_tokens: Option<u64>,
-    output_tokens: Option<u64>,
-    total_tokens: Option<u64>,
-    input_tokens_details: Option<InputDetails>,
-    output_tokens_details: Option<OutputDetails>,
-}
-
-#[derive(Deserialize)]
-struct InputDetails {
-    cached_tokens: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct OutputDetails {
-    reasoning_tokens: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct IncompleteDetails {
-    reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct OutputItem {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-}
-
-pub(super) fn decode<F: FnMut(StreamEvent)>(event: EventRef<'_>, out: &mut Emitter<'_, F>) {
+pub(super) fn decode<F: FnMut(StreamEventRef<'_>)>(event: EventRef<'_>, out: &mut Emitter<'_, F>) {
     if out.is_complete() {
         return;
     }
@@ -79,61 +31,136 @@ pub(super) fn decode<F: FnMut(StreamEvent)>(event: EventRef<'_>, out: &mut Emitt
         if is_blank(event.data) {
             return out.ping();
         }
-        match serde_json::from_str::<TypeOnly<'_>>(event.data) {
-            Ok(TypeOnly { kind: Some(kind) }) => kind,
-            Ok(TypeOnly { kind: None }) => return,
+        match read_type(event.data) {
+            Ok(Some(kind)) => kind,
+            Ok(None) => return,
             Err(error) => return out.malformed(&error, event.data),
         }
     } else {
         Cow::Borrowed(event.event)
     };
     match &*kind {
-        "response.output_text.delta" => match serde_json::from_str::<TextDelta<'_>>(event.data) {
-            Ok(delta) => out.text(delta.delta),
+        "response.output_text.delta" => match read_text_delta(event.data) {
+            Ok(delta) => out.text(&delta),
             Err(error) => out.malformed(&error, event.data),
         },
         "response.completed" | "response.incomplete" | "response.failed" => {
-            match serde_json::from_str::<Terminal>(event.data) {
-                Ok(terminal) => terminate(&kind, terminal.response, out),
+            match read_terminal(event.data) {
+                Ok(terminal) => terminate(&kind, terminal, out),
                 Err(error) => out.malformed(&error, event.data),
             }
         }
-        "error" => match serde_json::from_str::<Value>(event.data) {
-            Ok(value) => out.error(error_event_from_json(&value)),
+        "error" => match read_error_event(event.data) {
+            Ok(error) => out.error(error),
             Err(error) => out.malformed(&error, event.data),
         },
         _ => {}
     }
 }
 
-fn terminate<F: FnMut(StreamEvent)>(
+/// The required `delta` string of a text delta event.
+fn read_text_delta(data: &str) -> Result<Cow<'_, str>, json::Error> {
+    json::read(data, |r| {
+        let mut delta = None;
+        r.object(|r, key| {
+            if key == "delta" {
+                delta = Some(r.str()?);
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })?;
+        let Some(delta) = delta else {
+            return Err(r.missing("delta"));
+        };
+        Ok(delta)
+    })
+}
+
+fn read_terminal(data: &str) -> Result<Terminal<'_>, json::Error> {
+    json::read(data, |r| {
+        let mut terminal = Terminal::default();
+        r.object(|r, key| {
+            if key != "response" {
+                return r.skip();
+            }
+            terminal = Terminal::default();
+            if r.null()? {
+                return Ok(());
+            }
+            r.object(|r, key| {
+                match &*key {
+                    "usage" => terminal.usage = read_usage(r)?,
+                    "incomplete_details" => {
+                        terminal.incomplete_reason = None;
+                        if !r.null()? {
+                            r.object(|r, key| match &*key {
+                                "reason" => r.opt_str().map(|s| terminal.incomplete_reason = s),
+                                _ => r.skip(),
+                            })?;
+                        }
+                    }
+                    "error" => terminal.error = read_opt_error(r)?,
+                    "output" => terminal.calls_tools = read_calls_tools(r)?,
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })
+        })?;
+        Ok(terminal)
+    })
+}
+
+/// Whether any item of `output` (which may be `null`) is a function call.
+fn read_calls_tools(r: &mut Reader<'_>) -> json::Result<bool> {
+    let mut calls = false;
+    if r.null()? {
+        return Ok(calls);
+    }
+    r.array(|r| {
+        let mut kind = None;
+        r.object(|r, key| match &*key {
+            "type" => r.opt_str().map(|s| kind = s),
+            _ => r.skip(),
+        })?;
+        calls |= kind.as_deref() == Some("function_call");
+        Ok(())
+    })?;
+    Ok(calls)
+}
+
+fn read_usage(r: &mut Reader<'_>) -> json::Result<Option<Usage>> {
+    if r.null()? {
+        return Ok(None);
+    }
+    let mut usage = Usage::default();
+    r.object(|r, key| {
+        match &*key {
+            "input_tokens" => usage.input_tokens = r.opt_u64()?,
+            "output_tokens" => usage.output_tokens = r.opt_u64()?,
+            "total_tokens" => usage.total_tokens = r.opt_u64()?,
+            "input_tokens_details" => usage.cached_tokens = read_detail(r, "cached_tokens")?,
+            "output_tokens_details" => {
+                usage.reasoning_tokens = read_detail(r, "reasoning_tokens")?;
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(Some(usage))
+}
+
+fn terminate<F: FnMut(StreamEventRef<'_>)>(
     kind: &str,
-    response: Option<Response>,
+    terminal: Terminal<'_>,
     out: &mut Emitter<'_, F>,
 ) {
-    let response = response.unwrap_or(Response {
-        usage: None,
-        incomplete_details: None,
-        error: None,
-        output: None,
-    });
-    if let Some(usage) = response.usage {
-        out.usage(Usage {
-            input_tokens: usage.input_tokens,
-            output_tokens: usage.output_tokens,
-            total_tokens: usage.total_tokens,
-            cached_tokens: usage.input_tokens_details.and_then(|d| d.cached_tokens),
-            reasoning_tokens: usage.output_tokens_details.and_then(|d| d.reasoning_tokens),
-        });
+    if let Some(usage) = terminal.usage {
+        out.usage(usage);
     }
     match kind {
         "response.completed" => {
-            let calls_tools = response
-                .output
-                .iter()
-                .flatten()
-                .any(|item| item.kind.as_deref() == Some("function_call"));
-            let reason = if calls_tools {
+            let reason = if terminal.calls_tools {
                 FinishReason::ToolCalls
             } else {
                 FinishReason::Stop
@@ -141,20 +168,20 @@ fn terminate<F: FnMut(StreamEvent)>(
             out.finish(reason, "completed");
         }
         "response.incomplete" => {
-            let raw = response
-                .incomplete_details
-                .and_then(|d| d.reason)
-                .unwrap_or_else(|| "incomplete".to_owned());
-            let reason = match raw.as_str() {
+            let raw = terminal
+                .incomplete_reason
+                .as_deref()
+                .unwrap_or("incomplete");
+            let reason = match raw {
                 "max_output_tokens" => FinishReason::Length,
                 "content_filter" => FinishReason::ContentFilter,
                 _ => FinishReason::Other,
             };
-            out.finish(reason, &raw);
+            out.finish(reason, raw);
         }
         _ => {
-            if let Some(error) = &response.error {
-                out.error(error_from_json(error));
+            if let Some(error) = terminal.error {
+                out.error(error);
             }
             out.finish(FinishReason::Error, "failed");
         }
