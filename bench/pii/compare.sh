@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# genie vs Presidio on the labelled PII corpus, same machine, one run: F1 per type and throughput.
+#
+# Creates a throwaway venv under target/pii-bench/ with presidio-analyzer from PyPI (pattern
+# recognizers only: the no_op NLP engine needs no spaCy model), runs both engines on
+# tests/fixtures/pii/corpus.jsonl and prints the table (score.py explains the fair-comparison
+# rules). Needs python3 (>= 3.11, with venv) and cargo; runs offline once the venv exists.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/target/pii-bench"
+venv="$out/venv"
+corpus="$root/tests/fixtures/pii/corpus.jsonl"
+presidio_version="${PRESIDIO_VERSION:-2.2.366}"
+mkdir -p "$out"
+
+if ! "$venv/bin/python" -c "import presidio_analyzer" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "presidio-analyzer==$presidio_version"
+fi
+
+# tldextract (Presidio's e-mail validator) would fetch the public suffix list; an empty URL list
+# makes it use the snapshot bundled in its wheel, so the run is offline and reproducible.
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS=""
+export TLDEXTRACT_CACHE="$out/tldextract-cache"
+
+"$venv/bin/python" "$root/bench/pii/score.py" prompt "$corpus" "$out/prompt-2k.txt"
+
+cd "$root"
+cargo build --quiet --release -p genie-core --example pii_throughput
+genie="$root/target/release/examples/pii_throughput"
+"$genie" findings "$corpus" "$out/genie-findings.jsonl"
+"$venv/bin/python" "$root/bench/pii/presidio_run.py" findings "$corpus" "$out/presidio-findings.jsonl"
+"$genie" throughput "$corpus" "$out/prompt-2k.txt" > "$out/genie-throughput.json"
+"$venv/bin/python" "$root/bench/pii/presidio_run.py" throughput "$corpus" "$out/prompt-2k.txt" \
+    > "$out/presidio-throughput.json"
+
+echo "machine: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), presidio-analyzer $presidio_version"
+"$venv/bin/python" "$root/bench/pii/score.py" compare "$corpus" \
+    "$out/genie-findings.jsonl" "$out/presidio-findings.jsonl" \
+    "$out/genie-throughput.json" "$out/presidio-throughput.json"

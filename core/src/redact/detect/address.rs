@@ -1,0 +1,608 @@
+//! STREET_ADDRESS: a rule-based grammar, US first, plus the postcode-anchored European forms.
+//!
+//! - `NUMBER [dir] Name… SUFFIX [dir]` (`2150 Peachtree Rd NW`, `300 E 23rd St`);
+//! - `NUMBER rue|avenue|boulevard|place|… words` (`12 rue de la Paix`);
+//! - `Street-word … NUMBER` where the street word is a keyword or suffix (`Hauptstraße 12`,
+//!   `Calle de Alcalá 152`, `Via Giuseppe Garibaldi 27`, `Bağdat Caddesi 145`);
+//! - `NUMBER Name…` with no suffix only when a city/postcode tail follows (`2-11-3 Meguro,
+//!   Meguro-ku, Tokyo 153-0063`).
+//!
+//! Then, when they directly follow: a unit (`, Apt 3`, `, Suite 400`, `, Unit 12B`) and a
+//! locality (`, City, ST 12345`, `, City 1010`, `, London NW1 6XE`, `, 75002 Paris`).
+
+use super::Scan;
+use crate::redact::entity::id;
+use crate::redact::text::{char_at, is_digit, WordList};
+
+const MAX_SPAN: usize = 200;
+
+#[rustfmt::skip]
+static SUFFIXES: WordList = WordList::new(&[
+    "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "drive", "dr",
+    "lane", "ln", "court", "ct", "place", "pl", "way", "terrace", "ter", "terr", "circle", "cir",
+    "parkway", "pkwy", "highway", "hwy", "square", "sq", "trail", "trl", "loop", "row", "walk",
+    "plaza", "plz", "pike", "alley", "crescent", "cres", "close", "gardens", "mews", "grove",
+    "heights", "ridge", "path", "expressway", "expy", "freeway", "fwy", "turnpike", "causeway",
+    "esplanade", "parade", "quay", "wharf", "broadway",
+]);
+
+#[rustfmt::skip]
+static FR_TYPES: WordList = WordList::new(&[
+    "rue", "avenue", "av", "boulevard", "bd", "place", "chemin", "allée", "impasse", "quai",
+    "route", "cours", "square", "passage", "rua",
+]);
+
+/// Leading street keywords (`Calle Mayor`, `Via Roma`).
+static LEADING: WordList = WordList::new(&[
+    "calle", "c/", "avenida", "avda", "plaza", "paseo", "camino", "carrer", "via", "viale",
+    "piazza", "corso", "largo", "rua", "travessa", "ulica", "ul",
+]);
+
+/// Street-name endings of one-word streets (`Hauptstraße`, `Kerkstraat`, `Nørregade`) and
+/// trailing street words (`Bağdat Caddesi`).
+static ENDINGS: WordList = WordList::new(&[
+    "straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer",
+    "chaussee", "steig", "straat", "laan", "gracht", "plein", "kade", "singel", "gade", "vej",
+    "gatan", "vägen", "gata", "caddesi", "sokak", "sokağı", "bulvarı",
+]);
+
+static DIRECTIONS: WordList = WordList::new(&[
+    "n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west",
+]);
+
+#[rustfmt::skip]
+static UNITS: WordList = WordList::new(&[
+    "apt", "apartment", "suite", "ste", "unit", "fl", "floor", "room", "rm", "bldg", "building",
+    "#",
+]);
+
+const STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "VI", "GU",
+];
+
+/// A word at `p`: letters (any script), inner `'`/`-`; returns its end.
+fn word(b: &[u8], p: usize) -> Option<usize> {
+    let mut e = p;
+    while e < b.len() && e - p < 40 {
+        if b[e].is_ascii_alphabetic() {
+            e += 1;
+            continue;
+        }
+        if b[e] < 0x80 && !matches!(b[e], b'\'' | b'-') {
+            break;
+        }
+        let c = char_at(b, e)?;
+        if c.is_alphabetic() {
+            e += c.len_utf8();
+        } else if matches!(c, '\'' | '-')
+            && char_at(b, e + 1).is_some_and(char::is_alphabetic)
+            && e > p
+        {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    (e > p).then_some(e)
+}
+
+fn capitalised(b: &[u8], p: usize) -> bool {
+    match b.get(p) {
+        Some(&c) if c < 0x80 => c.is_ascii_uppercase(),
+        _ => char_at(b, p).is_some_and(char::is_uppercase),
+    }
+}
+
+/// An ordinal street number word: `23rd`, `5th`, `1st`.
+fn ordinal(b: &[u8], p: usize) -> Option<usize> {
+    let mut e = p;
+    while e < b.len() && is_digit(b[e]) && e - p < 4 {
+        e += 1;
+    }
+    if e == p {
+        return None;
+    }
+    let rest = &b[e..b.len().min(e + 2)];
+    matches!(rest, b"st" | b"nd" | b"rd" | b"th").then_some(e + 2)
+}
+
+/// The house number at `i`: digits, an optional letter (`221B`), or a Japanese
+/// block-lot-building triple (`2-11-3`).
+fn house(b: &[u8], i: usize) -> Option<usize> {
+    let mut e = i;
+    while e < b.len() && is_digit(b[e]) && e - i < 6 {
+        e += 1;
+    }
+    if e < b.len() && b[e].is_ascii_uppercase() && b.get(e + 1) == Some(&b' ') {
+        e += 1;
+    }
+    while e + 1 < b.len() && b[e] == b'-' && is_digit(b[e + 1]) {
+        e += 1;
+        while e < b.len() && is_digit(b[e]) {
+            e += 1;
+        }
+    }
+    (b.get(e) == Some(&b' ') && !(e < b.len() && b[e].is_ascii_alphanumeric())).then_some(e)
+}
+
+/// ADDRESS at the digit-run start `i` (number-first forms) or ending at it (street-first).
+pub(super) fn address_at(sc: &mut Scan<'_>, i: usize) {
+    let b = sc.b;
+    if let Some((s, e)) = number_first(b, i).or_else(|| street_first(b, i)) {
+        if e - s <= MAX_SPAN {
+            sc.push(id::STREET_ADDRESS, s, e);
+        }
+    }
+}
+
+fn number_first(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    if i > 0
+        && (b[i - 1].is_ascii_alphanumeric()
+            || matches!(b[i - 1], b'.' | b'-' | b'/' | b'#' | b'$'))
+    {
+        return None;
+    }
+    let h = house(b, i)?;
+    let mut p = h + 1;
+    // The first word after the number is capitalised, an ordinal, or a French street type
+    // (all of which start with one of these letters); anything else ends it here.
+    match b.get(p) {
+        Some(&c) if c < 0x80 => {
+            if !(c.is_ascii_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, b'r' | b'a' | b'b' | b'p' | b'c' | b'i' | b'q' | b's'))
+            {
+                return None;
+            }
+        }
+        Some(_) => {}
+        None => return None,
+    }
+    // French order: number, street type, name words up to the comma.
+    if let Some(we) = word(b, p) {
+        if !capitalised(b, p) && FR_TYPES.contains(&b[p..we]) {
+            let mut e = we;
+            let mut named = false;
+            let mut n = 0;
+            while b.get(e) == Some(&b' ') && n < 6 {
+                let Some(ne) = word(b, e + 1) else { break };
+                let w = &b[e + 1..ne];
+                let cap = capitalised(b, e + 1);
+                let connector = matches!(w, b"de" | b"la" | b"du" | b"des" | b"le" | b"les")
+                    || w.starts_with(b"l'")
+                    || w.starts_with(b"d'");
+                if !(cap || connector) {
+                    break;
+                }
+                named |= cap;
+                e = ne;
+                n += 1;
+            }
+            return named.then(|| (i, tail(b, e)));
+        }
+    }
+    let mut words = 0;
+    let mut last_end;
+    let suffix_end;
+    loop {
+        let we = word(b, p).or_else(|| ordinal(b, p))?;
+        let w = &b[p..we];
+        let dir = words == 0 && w[0].is_ascii_uppercase() && DIRECTIONS.contains(w);
+        // `Cedar Ridge Court`: a suffix word followed by another one is part of the name.
+        let suffix_next = b.get(we) == Some(&b' ')
+            && word(b, we + 1)
+                .is_some_and(|ne| capitalised(b, we + 1) && SUFFIXES.contains(&b[we + 1..ne]));
+        if !dir && words > 0 && capitalised(b, p) && SUFFIXES.contains(w) && !suffix_next {
+            let mut e = we;
+            if b.get(e) == Some(&b'.') {
+                e += 1;
+            }
+            if b.get(e) == Some(&b' ') {
+                if let Some(de) = word(b, e + 1) {
+                    if DIRECTIONS.contains(&b[e + 1..de])
+                        && b[e + 1].is_ascii_uppercase()
+                        && de - e - 1 <= 2
+                    {
+                        e = de;
+                    }
+                }
+            }
+            suffix_end = Some(e);
+            break;
+        }
+        if !(capitalised(b, p) || is_digit(b[p]))
+            || (w.len() > 1 && w.iter().all(u8::is_ascii_uppercase) && !dir)
+        {
+            return None;
+        }
+        if !dir {
+            words += 1;
+        }
+        last_end = we;
+        if words > 4 || b.get(we) != Some(&b' ') {
+            // No suffix: only a locality tail makes it an address.
+            let t = tail(b, last_end);
+            return (t > last_end && words >= 1 && locality_follows(b, last_end)).then_some((i, t));
+        }
+        p = we + 1;
+    }
+    let e = suffix_end?;
+    Some((i, tail(b, e)))
+}
+
+/// Street word(s) then the number at `i`: `Hauptstraße 12`, `Calle de Alcalá 152`.
+fn street_first(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    if i < 2 || b[i - 1] != b' ' {
+        return None;
+    }
+    let mut e = i;
+    while e < b.len() && is_digit(b[e]) && e - i < 5 {
+        e += 1;
+    }
+    if e < b.len()
+        && b[e].is_ascii_lowercase()
+        && !b.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        e += 1;
+    }
+    if e < b.len()
+        && (b[e].is_ascii_alphanumeric()
+            || b[e] == b'.' && b.get(e + 1).is_some_and(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    // Collect up to five words backwards.
+    if !(b[i - 2].is_ascii_alphabetic() || b[i - 2] >= 0x80 || b[i - 2] == b'.') {
+        return None;
+    }
+    let mut starts = [(0usize, 0usize); 5];
+    let mut n = 0;
+    let mut q = i - 1;
+    while n < 5 && q > 0 {
+        let we = q;
+        let mut ws = we;
+        while ws > 0 {
+            if b[ws - 1].is_ascii_alphabetic() {
+                ws -= 1;
+                continue;
+            }
+            if b[ws - 1] < 0x80 {
+                if matches!(b[ws - 1], b'\'' | b'-' | b'.' | b'/') {
+                    ws -= 1;
+                    continue;
+                }
+                break;
+            }
+            let prev = crate::redact::text::char_before(b, ws)?;
+            if prev.is_alphabetic() || matches!(prev, '\'' | '-' | '.' | '/') {
+                ws -= prev.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if ws == we {
+            break;
+        }
+        let w = &b[ws..we];
+        let connector = matches!(
+            w,
+            b"de" | b"la" | b"del" | b"di" | b"della" | b"van" | b"der" | b"do" | b"da" | b"des"
+        );
+        if !(capitalised(b, ws) || connector) {
+            break;
+        }
+        starts[n] = (ws, we);
+        n += 1;
+        if ws == 0 || b[ws - 1] != b' ' {
+            break;
+        }
+        q = ws - 1;
+    }
+    while n > 0 && !capitalised(b, starts[n - 1].0) {
+        n -= 1;
+    }
+    let &(first_s, first_e) = starts[..n].last()?;
+    let lead = LEADING.contains(&b[first_s..first_e]);
+    let nearest = starts[0];
+    if !(lead || has_street_ending(&b[nearest.0..nearest.1])) {
+        return None;
+    }
+    let standalone = ENDINGS.contains(&b[nearest.0..nearest.1]);
+    let s = if lead || standalone {
+        first_s
+    } else {
+        nearest.0
+    };
+    Some((s, tail(b, e)))
+}
+
+/// `Hauptstraße`, `Kerkstraat`, `Bağdat Caddesi`: the word ends (any case) with a street ending.
+fn has_street_ending(w: &[u8]) -> bool {
+    if w.is_ascii() {
+        return ENDINGS.words().iter().any(|x| {
+            w.len() >= x.len() && w[w.len() - x.len()..].eq_ignore_ascii_case(x.as_bytes())
+        });
+    }
+    std::str::from_utf8(w).is_ok_and(|w| {
+        let w = w.to_lowercase();
+        ENDINGS.words().iter().any(|x| w.ends_with(x))
+    })
+}
+
+/// Extends an address over a directly following unit and locality.
+fn tail(b: &[u8], mut e: usize) -> usize {
+    if let Some(u) = unit(b, e) {
+        e = u;
+    }
+    // An optional ward/district (`, Meguro-ku`) before the locality.
+    if b[e..].starts_with(b", ") {
+        if let Some(we) = word(b, e + 2) {
+            let w = &b[e + 2..we];
+            if (w.ends_with(b"-ku") || w.ends_with(b"-shi") || w.ends_with(b"-gun"))
+                && locality(b, we).is_some()
+            {
+                e = we;
+            }
+        }
+    }
+    locality(b, e).unwrap_or(e)
+}
+
+fn unit(b: &[u8], e: usize) -> Option<usize> {
+    let p = if b[e..].starts_with(b", ") {
+        e + 2
+    } else if b[e..].starts_with(b" ") {
+        e + 1
+    } else {
+        return None;
+    };
+    let (we, is_hash) = if b.get(p) == Some(&b'#') {
+        (p + 1, true)
+    } else {
+        (word(b, p)?, false)
+    };
+    if !is_hash && !UNITS.contains(&b[p..we]) {
+        return None;
+    }
+    let mut q = we;
+    if b.get(q) == Some(&b'.') {
+        q += 1;
+    }
+    if b.get(q) == Some(&b' ') {
+        q += 1;
+    }
+    if b.get(q) == Some(&b'#') {
+        q += 1;
+    }
+    let s = q;
+    while q < b.len() && q - s < 8 && (b[q].is_ascii_alphanumeric() || b[q] == b'-') {
+        q += 1;
+    }
+    (q > s && b[s..q].iter().any(u8::is_ascii_digit)).then_some(q)
+}
+
+fn locality_follows(b: &[u8], e: usize) -> bool {
+    if b[e..].starts_with(b", ") {
+        if let Some(we) = word(b, e + 2) {
+            let w = &b[e + 2..we];
+            if w.ends_with(b"-ku") || w.ends_with(b"-shi") {
+                return locality(b, we).is_some();
+            }
+        }
+    }
+    locality(b, e).is_some()
+}
+
+/// `, City, ST 12345(-6789)`, `, City, ST`, `, City POSTCODE`, `, POSTCODE City`.
+fn locality(b: &[u8], e: usize) -> Option<usize> {
+    if !b[e..].starts_with(b", ") {
+        return None;
+    }
+    let p = e + 2;
+    if let Some(pe) = postcode(b, p) {
+        if b.get(pe) == Some(&b' ') {
+            if let Some(ce) = city(b, pe + 1) {
+                return Some(ce);
+            }
+        }
+    }
+    let ce = city(b, p)?;
+    if b[ce..].starts_with(b", ") && ce + 4 <= b.len() {
+        let st = &b[ce + 2..ce + 4];
+        let after = b.get(ce + 4).copied();
+        if STATES.iter().any(|s| s.as_bytes() == st)
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            let se = ce + 4;
+            if b.get(se) == Some(&b' ') {
+                if let Some(ze) = zip(b, se + 1) {
+                    return Some(ze);
+                }
+            }
+            return Some(se);
+        }
+    }
+    if b.get(ce) == Some(&b' ') {
+        if let Some(pe) = postcode(b, ce + 1) {
+            return Some(pe);
+        }
+    }
+    None
+}
+
+fn zip(b: &[u8], p: usize) -> Option<usize> {
+    let n = b[p..]
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if n != 5 {
+        return None;
+    }
+    let mut e = p + 5;
+    if b.get(e) == Some(&b'-')
+        && b[e + 1..]
+            .iter()
+            .take(5)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+            == 4
+    {
+        e += 5;
+    }
+    (!b.get(e).is_some_and(|c| c.is_ascii_alphanumeric())).then_some(e)
+}
+
+/// Postcodes: 4–6 digits, `NNN-NNNN`, `C1085`, UK `NW1 6XE` / `EH2 2ER` / `E14 5HP`.
+fn postcode(b: &[u8], p: usize) -> Option<usize> {
+    let digits = |q: usize| {
+        b[q..]
+            .iter()
+            .take(7)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let end_ok = |e: usize| !b.get(e).is_some_and(|c| c.is_ascii_alphanumeric());
+    let n = digits(p);
+    if n == 3 && b.get(p + 3) == Some(&b'-') && digits(p + 4) == 4 && end_ok(p + 8) {
+        return Some(p + 8);
+    }
+    if (4..=6).contains(&n) && end_ok(p + n) {
+        return Some(p + n);
+    }
+    if b.get(p).is_some_and(u8::is_ascii_uppercase) && digits(p + 1) == 4 && end_ok(p + 5) {
+        return Some(p + 5);
+    }
+    // UK: outward (A9, A99, A9A, AA9, AA99, AA9A) space inward (9AA).
+    let mut q = p;
+    let letters = b[q..]
+        .iter()
+        .take(2)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    if letters == 0 {
+        return None;
+    }
+    q += letters;
+    let d = digits(q);
+    if !(1..=2).contains(&d) {
+        return None;
+    }
+    q += d;
+    if b.get(q).is_some_and(u8::is_ascii_uppercase) {
+        q += 1;
+    }
+    if b.get(q) != Some(&b' ')
+        || !b.get(q + 1).is_some_and(u8::is_ascii_digit)
+        || !b.get(q + 2).is_some_and(u8::is_ascii_uppercase)
+        || !b.get(q + 3).is_some_and(u8::is_ascii_uppercase)
+        || !end_ok(q + 4)
+    {
+        return None;
+    }
+    Some(q + 4)
+}
+
+/// One to three capitalised words (`San Antonio`, `Winston-Salem`, `København K`).
+fn city(b: &[u8], p: usize) -> Option<usize> {
+    if !capitalised(b, p) {
+        return None;
+    }
+    let mut e = word(b, p)?;
+    if e - p < 2 {
+        return None;
+    }
+    for _ in 0..2 {
+        if b.get(e) == Some(&b' ') && capitalised(b, e + 1) {
+            let Some(we) = word(b, e + 1) else { break };
+            let n = we - e - 1;
+            if (n == 2 && b[e + 1..we].iter().all(u8::is_ascii_uppercase))
+                || (n == 1 && b.get(we).is_some_and(u8::is_ascii_alphanumeric))
+            {
+                break;
+            }
+            e = we;
+        } else {
+            break;
+        }
+    }
+    Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_only, id};
+
+    fn addrs(s: &str) -> Vec<&str> {
+        detect_only(s, id::STREET_ADDRESS)
+    }
+
+    #[test]
+    fn us_forms() {
+        assert_eq!(
+            addrs("at 2150 Peachtree Rd NW, Suite 400, Atlanta, GA 30309. Fax"),
+            ["2150 Peachtree Rd NW, Suite 400, Atlanta, GA 30309"]
+        );
+        assert_eq!(
+            addrs("Address: 48 Linden Street, Apt 3, Brookline, MA 02445\n"),
+            ["48 Linden Street, Apt 3, Brookline, MA 02445"]
+        );
+        assert_eq!(
+            addrs("300 E 23rd St, Apt 9C, New York, NY 10010"),
+            ["300 E 23rd St, Apt 9C, New York, NY 10010"]
+        );
+        assert_eq!(
+            addrs("trip from 123 Main St to the airport"),
+            ["123 Main St"]
+        );
+        assert_eq!(
+            addrs("1 Medical Center Blvd, Winston-Salem, NC 27157."),
+            ["1 Medical Center Blvd, Winston-Salem, NC 27157"]
+        );
+    }
+
+    #[test]
+    fn other_countries() {
+        assert_eq!(
+            addrs("wohnhaft Hauptstraße 12, 10115 Berlin. Diagnose"),
+            ["Hauptstraße 12, 10115 Berlin"]
+        );
+        assert_eq!(
+            addrs("Domicilio: Calle de Alcalá 152, 28009 Madrid\n"),
+            ["Calle de Alcalá 152, 28009 Madrid"]
+        );
+        assert_eq!(
+            addrs("domiciliée 12 rue de la Paix, 75002 Paris."),
+            ["12 rue de la Paix, 75002 Paris"]
+        );
+        assert_eq!(
+            addrs("Address: 22 Baker Street, London NW1 6XE |"),
+            ["22 Baker Street, London NW1 6XE"]
+        );
+        assert_eq!(
+            addrs("Tokyo: 2-11-3 Meguro, Meguro-ku, Tokyo 153-0063"),
+            ["2-11-3 Meguro, Meguro-ku, Tokyo 153-0063"]
+        );
+        assert_eq!(
+            addrs("er Nørregade 12, 1165 København K. Ses"),
+            ["Nørregade 12, 1165 København K"]
+        );
+    }
+
+    #[test]
+    fn not_addresses() {
+        for s in [
+            "Apgar score 8 and 9 at 1 and 5 minutes",
+            "4 bd / 2.5 ba",
+            "Build #4412 failed",
+            "Follow up in 1 week",
+            "room 12 is free",
+            "about 3 Main points",
+        ] {
+            assert!(addrs(s).is_empty(), "{s}: {:?}", addrs(s));
+        }
+    }
+}

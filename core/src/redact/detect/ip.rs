@@ -1,0 +1,179 @@
+//! IP_ADDRESS: IPv4 dotted quads and IPv6 (compressed, with a `%zone`, v4-mapped), checked by
+//! the standard library's parsers.
+//!
+//! Rejected: a quad inside a longer dotted run (OIDs like `1.3.6.1.4.1`, 5-part versions), one
+//! glued to letters (`v1.2.3.4`), one after a version word (`version 10.0.0.1`), and colon runs
+//! that parse but read as code (`a::b`, a bare `::`). Port, brackets and `/prefix` stay outside
+//! the span; the zone stays inside.
+
+use super::phrases::Phrases;
+use super::Scan;
+use crate::redact::entity::id;
+use crate::redact::text::{is_digit, tokens_before, word_char_at};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Words that make a following dotted quad a version or an object identifier.
+#[rustfmt::skip]
+static VERSION_WORDS: Phrases = Phrases::new(&[
+    &["v"], &["ver"], &["version"], &["versions"], &["release"], &["build"], &["firmware"],
+    &["fw"], &["oid"], &["snmp"],
+]);
+
+/// IPv4 at a digit-run start `i` (the caller checked that no letter or digit precedes).
+pub(super) fn ipv4_at(sc: &mut Scan<'_>, i: usize) {
+    let b = sc.b;
+    if i >= 2 && b[i - 1] == b'.' && is_digit(b[i - 2]) {
+        return;
+    }
+    let mut e = i;
+    for part in 0..4 {
+        let s = e;
+        while e < b.len() && e - s < 3 && is_digit(b[e]) {
+            e += 1;
+        }
+        if e == s || (e < b.len() && is_digit(b[e])) {
+            return;
+        }
+        if part < 3 {
+            if e >= b.len() || b[e] != b'.' {
+                return;
+            }
+            e += 1;
+        }
+    }
+    if e + 1 < b.len() && b[e] == b'.' && is_digit(b[e + 1]) {
+        return;
+    }
+    if word_char_at(b, e) {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(&b[i..e]) else {
+        return;
+    };
+    if text.parse::<Ipv4Addr>().is_err() {
+        return;
+    }
+    tokens_before(b, i, 24, &mut sc.toks, 2);
+    if VERSION_WORDS.any(b, &sc.toks) {
+        return;
+    }
+    sc.push(id::IP_ADDRESS, i, e);
+}
+
+fn hex(c: u8) -> bool {
+    c.is_ascii_hexdigit()
+}
+
+/// IPv6 around the colon at `c`; returns where the colon run ends so the caller skips the
+/// other colons of the same run.
+pub(super) fn ipv6_around(sc: &mut Scan<'_>, c: usize) -> usize {
+    let b = sc.b;
+    let lo = c.saturating_sub(40);
+    let mut s = c;
+    while s > lo && (hex(b[s - 1]) || b[s - 1] == b':') {
+        s -= 1;
+    }
+    let hi = (s + 46).min(b.len());
+    let mut e = c;
+    while e < hi && (hex(b[e]) || b[e] == b':' || b[e] == b'.') {
+        e += 1;
+    }
+    let run_end = e;
+    if (s == lo && s > 0 && (hex(b[s - 1]) || b[s - 1] == b':'))
+        || (e == hi && e < b.len() && (hex(b[e]) || b[e] == b':'))
+    {
+        return run_end;
+    }
+    if s > 0 && (b[s - 1].is_ascii_alphanumeric() || matches!(b[s - 1], b'_' | b'.' | b'-')) {
+        return run_end;
+    }
+    while e > s && b[e - 1] == b'.' {
+        e -= 1;
+    }
+    let addr_end = e;
+    if e < b.len() && b[e] == b'%' {
+        let z = e + 1;
+        let mut ze = z;
+        while ze < b.len()
+            && ze - z < 16
+            && (b[ze].is_ascii_alphanumeric() || matches!(b[ze], b'_' | b'-'))
+        {
+            ze += 1;
+        }
+        if ze > z {
+            e = ze;
+        }
+    }
+    if word_char_at(b, e) {
+        return run_end;
+    }
+    let Ok(text) = std::str::from_utf8(&b[s..addr_end]) else {
+        return run_end;
+    };
+    if plausible_v6(text) && text.parse::<Ipv6Addr>().is_ok() {
+        sc.push(id::IP_ADDRESS, s, e);
+    }
+    run_end.max(e)
+}
+
+/// Parses as IPv6 is not enough in code and prose: `a::b`, `::`, `dead::beef` parse too.
+fn plausible_v6(t: &str) -> bool {
+    if t == "::1" {
+        return true;
+    }
+    let groups = t.split(':').filter(|g| !g.is_empty()).count();
+    t.matches(':').count() >= 2 && groups >= 2 && t.bytes().any(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_only, id};
+
+    fn ips(s: &str) -> Vec<&str> {
+        detect_only(s, id::IP_ADDRESS)
+    }
+
+    #[test]
+    fn v4_with_ports_prefixes_and_brackets() {
+        assert_eq!(ips("host 192.168.1.20:8080 up"), ["192.168.1.20"]);
+        assert_eq!(ips("allow 10.0.0.0/8;"), ["10.0.0.0"]);
+        assert_eq!(ips("(8.8.8.8)."), ["8.8.8.8"]);
+        assert_eq!(ips("\"ip\":\"203.0.113.7\""), ["203.0.113.7"]);
+    }
+
+    #[test]
+    fn v4_lookalikes_are_not_addresses() {
+        assert!(ips("OID 1.3.6.1.4.1.311.21.20").is_empty());
+        assert!(ips("upgrade to 1.2.3.4.5 today").is_empty());
+        assert!(ips("v1.2.3.4").is_empty());
+        assert!(ips("version 10.0.0.1 released").is_empty());
+        assert!(ips("256.1.1.1 and 1.2.3 and 01.02.03.04").is_empty());
+        assert!(ips("build 10.0.19041.1").is_empty());
+    }
+
+    #[test]
+    fn v6_forms() {
+        assert_eq!(
+            ips("from 2001:db8:85a3::8a2e:370:7334 ok"),
+            ["2001:db8:85a3::8a2e:370:7334"]
+        );
+        assert_eq!(ips("[2001:db8::1]:443"), ["2001:db8::1"]);
+        assert_eq!(
+            ips("link fe80::1ff:fe23:4567:890a%eth0 up"),
+            ["fe80::1ff:fe23:4567:890a%eth0"]
+        );
+        assert_eq!(ips("mapped ::ffff:192.0.2.128."), ["::ffff:192.0.2.128"]);
+        assert_eq!(ips("lo ::1"), ["::1"]);
+        assert_eq!(
+            ips("full 2001:0db8:0000:0000:0000:ff00:0042:8329"),
+            ["2001:0db8:0000:0000:0000:ff00:0042:8329"]
+        );
+    }
+
+    #[test]
+    fn v6_lookalikes_are_not_addresses() {
+        assert!(ips("use std::net::Ipv6Addr; a::b; x :: Int; 12:30:45").is_empty());
+        assert!(ips("mac 00:1A:2B:3C:4D:5E").is_empty());
+        assert!(ips("dead::beef").is_empty());
+    }
+}

@@ -1,0 +1,331 @@
+//! The detectors and the one scan that drives them.
+//!
+//! Shape (for speed, see the module doc of [`crate::redact`]): a few SIMD substring passes for
+//! the rare anchors (`@`, `://`, `www.`, `:`/`=`, HL7 segment tags), then one byte-class pass
+//! that stops only at token starts (a digit run, a capitalised word, a key-shaped token), and
+//! runs a detector's grammar and validator only there. Every detector reads a bounded
+//! neighbourhood of its anchor (at most [`crate::redact::text::MAX_LOOKBACK`] bytes back and
+//! [`MAX_REACH`] bytes ahead, except URL and key tokens, which end where the token ends), so
+//! the scan is linear and can restart anywhere given that much context.
+
+mod address;
+mod apikey;
+mod card;
+pub(crate) mod date;
+mod email;
+mod iban;
+mod ip;
+mod mrn;
+mod names;
+mod numbering;
+mod person;
+mod phone;
+mod phrases;
+mod ssn;
+mod table;
+mod tokens;
+pub(crate) mod url;
+
+pub(crate) use apikey::key_byte;
+pub(crate) use numbering::{region, RegionId};
+
+use super::entity::id;
+use super::text::{word_char_before, Tok};
+use regex::Regex;
+
+/// Longest e-mail span (64-byte local part, `@`, 253-byte domain).
+pub(crate) const MAX_EMAIL: usize = 64 + 1 + 253;
+
+/// How far past a candidate's start any bounded detector may read: the longest bounded span
+/// (an e-mail, 318 bytes; an address is capped at 200, a name at 96, a tenant match at 256)
+/// plus lookahead for boundaries, extensions and trailing labels, rounded up. The stream
+/// redactor holds back this much.
+pub(crate) const MAX_REACH: usize = 512;
+
+/// A raw detection: type id and byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cand {
+    pub ty: u16,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A tenant-defined pattern, compiled.
+#[derive(Debug)]
+pub(crate) struct Custom {
+    pub ty: u16,
+    pub regex: Regex,
+    pub context: Vec<String>,
+}
+
+/// What the scan looks for.
+#[derive(Debug)]
+pub(crate) struct Detectors {
+    /// Bit `id` set = built-in type `id` enabled.
+    pub enabled: u32,
+    pub region: Option<RegionId>,
+    pub custom: Vec<Custom>,
+    pub profile: super::Profile,
+}
+
+/// The state of one scan: the haystack, where findings may start, and the output.
+pub(crate) struct Scan<'a> {
+    pub b: &'a [u8],
+    pub from: usize,
+    pub profile: super::Profile,
+    enabled: u32,
+    out: &'a mut Vec<Cand>,
+    pub toks: Vec<Tok>,
+}
+
+impl Scan<'_> {
+    pub fn on(&self, ty: u16) -> bool {
+        self.enabled & (1 << ty) != 0
+    }
+
+    /// Records a candidate if its type is on and it starts in the scanned region.
+    pub fn push(&mut self, ty: u16, start: usize, end: usize) {
+        if self.on(ty) && start >= self.from && end > start {
+            self.out.push(Cand { ty, start, end });
+        }
+    }
+}
+
+/// Appends to `out` every candidate of `text` that starts at or after `from` (the bytes before
+/// `from` are context only).
+pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) {
+    let mut sc = Scan {
+        b: text.as_bytes(),
+        from,
+        profile: d.profile,
+        enabled: d.enabled,
+        out,
+        toks: Vec::with_capacity(8),
+    };
+    if sc.on(id::EMAIL) {
+        email::scan(&mut sc);
+    }
+    if sc.on(id::URL) {
+        url::scan(&mut sc);
+    }
+    colon_pass(&mut sc);
+    if sc.on(id::PERSON) || sc.on(id::MRN) || sc.on(id::DATE_OF_BIRTH) || sc.on(id::US_SSN) {
+        table::hl7(&mut sc);
+    }
+    main_pass(&mut sc, d.region);
+    for c in &d.custom {
+        custom(&mut sc, text, c);
+    }
+}
+
+/// The furthest a `key = value` value starts after its `:`/`=` (quote, spaces, `Bearer `).
+const ANCHOR_BEFORE_VALUE: usize = 16;
+
+/// `:` and `=`: IPv6 addresses and `key = secret` assignments.
+fn colon_pass(sc: &mut Scan<'_>) {
+    let (v6, keys) = (sc.on(id::IP_ADDRESS), sc.on(id::API_KEY));
+    if !v6 && !keys {
+        return;
+    }
+    let b = sc.b;
+    let mut skip_to = 0;
+    // A value starts up to a few bytes after its `=` (spaces, a quote, `Bearer `), so anchors
+    // are searched from that far before `from`: a restarted scan must still see the `=` of a
+    // value that starts at `from`.
+    let lo = sc.from.saturating_sub(ANCHOR_BEFORE_VALUE);
+    for k in memchr::memchr2_iter(b':', b'=', &b[lo..]) {
+        let c = lo + k;
+        if keys {
+            apikey::assignment_at(sc, c);
+        }
+        if v6 && b[c] == b':' && c >= skip_to {
+            let hexish = |c: u8| c.is_ascii_hexdigit() || c == b':';
+            let prev = c > 0 && hexish(b[c - 1]);
+            let next = c + 1 < b.len() && hexish(b[c + 1]);
+            if prev || next {
+                skip_to = ip::ipv6_around(sc, c);
+            }
+        }
+    }
+}
+
+/// The byte-class pass: it walks the key-shaped tokens ([`tokens::Tokens`], 64 bytes at a
+/// time) and stops only at token starts and at the word starts inside a token (after a `-`).
+fn main_pass(sc: &mut Scan<'_>, region: Option<RegionId>) {
+    let b = sc.b;
+    let numeric = [
+        id::PHONE,
+        id::CREDIT_CARD,
+        id::US_SSN,
+        id::IP_ADDRESS,
+        id::DATE_OF_BIRTH,
+        id::DATE,
+        id::STREET_ADDRESS,
+    ]
+    .iter()
+    .any(|&t| sc.on(t));
+    let (keys, mrns) = (sc.on(id::API_KEY), sc.on(id::MRN));
+    let words = sc.on(id::PERSON) || sc.on(id::IBAN);
+    let tech = sc.profile == super::Profile::Tech;
+    if !(numeric || keys || mrns || words) {
+        return;
+    }
+    // A token needs a look when a detector starts at it (a digit or an upper-case letter), at
+    // a word start inside it (after a `-`), or when it may be a key or an MRN.
+    let want = tokens::Want {
+        digit_first: numeric,
+        upper_first: words,
+        min_digits: if mrns { 5 } else { 0 },
+        long: if keys { 10 } else { usize::MAX },
+    };
+    let mut name_toks = Vec::with_capacity(4);
+    for t in tokens::Tokens::new(b, sc.from, want) {
+        let (s, e) = (t.start, t.end);
+        // A scan that starts inside a token (the stream's restart point) sees no token start
+        // there, exactly as the whole-text scan does not.
+        let token_start = s == 0 || (!tokens::is_key(b[s - 1]) && b[s - 1] != b'.');
+        if token_start && b[s].is_ascii_alphanumeric() {
+            if keys && e - s >= 10 && !apikey::token_at(sc, s) && e - s >= 20 && tech {
+                apikey::contextual_at(sc, s, e);
+            }
+            if mrns && t.digits >= 5 {
+                mrn::mrn_at(sc, s);
+            }
+        }
+        let mut p = s;
+        loop {
+            let c = b[p];
+            if (c.is_ascii_digit() && numeric || c.is_ascii_uppercase() && words)
+                && !word_char_before(b, p)
+            {
+                if c.is_ascii_digit() {
+                    digit_start(sc, p, region);
+                } else {
+                    word_start(sc, p, &mut name_toks);
+                }
+            }
+            if !t.dash {
+                break;
+            }
+            match memchr::memchr(b'-', &b[p..e]) {
+                Some(k) if p + k + 1 < e => p = p + k + 1,
+                _ => break,
+            }
+        }
+    }
+}
+
+fn word_start(sc: &mut Scan<'_>, i: usize, name_toks: &mut Vec<person::NameTok>) {
+    if sc.on(id::IBAN) {
+        iban::iban_at(sc, i);
+    }
+    if sc.on(id::PERSON) {
+        person::person_at(sc, i, name_toks);
+    }
+}
+
+/// The detectors that can start at the digit run `i`. Each gate is a shape every match of
+/// that detector has (the run's length and the byte after it), so most runs (years, counts,
+/// ports, latencies) reach no detector at all.
+fn digit_start(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
+    let b = sc.b;
+    let n = b[i..]
+        .iter()
+        .take(20)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let next = b.get(i + n).copied().unwrap_or(0);
+    let digit_after = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    // 13–19 digits in one run, or a first group of four (the grouped forms).
+    if sc.on(id::CREDIT_CARD)
+        && ((13..=19).contains(&n) || (n == 4 && matches!(next, b' ' | b'-') && digit_after(i + 5)))
+    {
+        card::card_at(sc, i);
+    }
+    if sc.on(id::US_SSN) && (n == 9 || (n == 3 && matches!(next, b'-' | b' '))) {
+        ssn::ssn_at(sc, i);
+    }
+    if sc.on(id::IP_ADDRESS) && n <= 3 && next == b'.' {
+        ip::ipv4_at(sc, i);
+    }
+    // Seven digits at least, in this run or in groups joined by separators.
+    if sc.on(id::PHONE) && (n >= 7 || phone::group_follows(b, i + n)) {
+        phone::phone_at(sc, i, region);
+    }
+    if (sc.on(id::DATE_OF_BIRTH) || sc.on(id::DATE)) && date::may_start(b, i, n) {
+        date::scan_at(sc, i, n);
+    }
+    // A house number (at most six digits, then a space, a letter or `-`), or the number after
+    // a street name (at most five digits, a space before).
+    if sc.on(id::STREET_ADDRESS)
+        && ((n <= 6 && (next == b' ' || next == b'-' || next.is_ascii_uppercase()))
+            || (n <= 5 && i >= 2 && b[i - 1] == b' '))
+    {
+        address::address_at(sc, i);
+    }
+}
+
+/// A tenant pattern: every match (from `from` on) whose context words, if any, are near.
+fn custom(sc: &mut Scan<'_>, text: &str, c: &Custom) {
+    let mut at = sc.from;
+    while at <= text.len() {
+        let Some(m) = c.regex.find_at(text, at) else {
+            break;
+        };
+        at = if m.end() > m.start() {
+            m.end()
+        } else {
+            m.end() + 1
+        };
+        if !c.context.is_empty() {
+            super::text::tokens_before(sc.b, m.start(), 48, &mut sc.toks, 6);
+            let toks = sc.toks.clone();
+            let hit = toks.iter().any(|t| {
+                c.context
+                    .iter()
+                    .any(|w| sc.b[t.start..t.end].eq_ignore_ascii_case(w.as_bytes()))
+            }) || table::column_name(sc.b, m.start()).is_some_and(|(s, e)| {
+                c.context.iter().any(|w| {
+                    sc.b[s..e]
+                        .split(|&x| matches!(x, b'_' | b' ' | b'-'))
+                        .any(|p| p.eq_ignore_ascii_case(w.as_bytes()))
+                })
+            });
+            if !hit {
+                continue;
+            }
+        }
+        if m.end() > m.start() && m.start() >= sc.from {
+            sc.out.push(Cand {
+                ty: c.ty,
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+}
+
+/// Test helper: the values of type `ty` found in `s` with every built-in on, US phones and the
+/// tech profile, after overlap resolution.
+#[cfg(test)]
+pub(crate) fn detect_only(s: &str, ty: u16) -> Vec<&str> {
+    detect_in(super::Profile::Tech, s, ty)
+}
+
+/// [`detect_only`] under another profile.
+#[cfg(test)]
+pub(crate) fn detect_in(profile: super::Profile, s: &str, ty: u16) -> Vec<&str> {
+    let d = Detectors {
+        enabled: u32::MAX,
+        region: region("US"),
+        custom: Vec::new(),
+        profile,
+    };
+    let mut out = Vec::new();
+    scan(s, 0, &d, &mut out);
+    let kept = super::resolve::resolve(&mut out);
+    kept.iter()
+        .filter(|c| c.ty == ty)
+        .map(|c| &s[c.start..c.end])
+        .collect()
+}

@@ -1,0 +1,126 @@
+//! MEDICAL_RECORD_NUMBER: an identifier with at least five digits (`00482913`, `H0093847`,
+//! `PT-0049211`, `MRN00771239`) right after an MRN label: `MRN`, `MR#`, `Med Rec #`,
+//! `Medical Record Number`, `Chart #`, `chart=`, `Patient ID`, or a JSON key/system naming
+//! `mrn`. HL7 `^MR` identifiers are read in [`super::table`]; tenant formats come from the
+//! config's `custom` patterns.
+
+use super::phrases::{label_after_fillers, Phrases};
+use super::Scan;
+use crate::redact::entity::id;
+use crate::redact::text::{Tok, WordList};
+use crate::redact::Profile;
+
+static LABELS: Phrases = Phrases::new(&[
+    &["mrn"],
+    &["mr", "#"],
+    &["med", "rec"],
+    &["medical", "record"],
+    &["medical", "record", "number"],
+    &["medical", "record", "no"],
+]);
+
+/// Labels that name a medical record only in clinical text (the healthcare profile).
+static CLINICAL_LABELS: Phrases = Phrases::new(&[
+    &["chart"],
+    &["patient", "id"],
+    &["pt", "id"],
+    &["patient", "number"],
+    &["hospital", "number"],
+    &["record", "number"],
+    &["unit", "number"],
+]);
+
+/// How far before the identifier its label is looked for.
+const LABEL_WINDOW: usize = 40;
+
+/// Words allowed between the label and the identifier.
+static FILLER: WordList = WordList::new(&[
+    "#", "no", "number", "num", "nbr", "is", "id", "value", "text",
+]);
+
+fn is_filler(b: &[u8], t: Tok) -> bool {
+    let w = &b[t.start..t.end];
+    w.is_ascii() && FILLER.contains(w)
+}
+
+/// MRN whose token starts at `i` (a key-token start) and ends at `e`.
+pub(super) fn mrn_at(sc: &mut Scan<'_>, i: usize) {
+    let b = sc.b;
+    let mut e = i;
+    let mut digits = 0;
+    while e < b.len() && e - i < 24 && (b[e].is_ascii_alphanumeric() || b[e] == b'-') {
+        digits += usize::from(b[e].is_ascii_digit());
+        e += 1;
+    }
+    while e > i && b[e - 1] == b'-' {
+        e -= 1;
+    }
+    if digits < 5 || (e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_')) {
+        return;
+    }
+    // A label glued to the number (`MRN00771239`) still needs a label before it, with only
+    // fillers between: the tokens are read nearest first and the first that is neither a
+    // filler nor the end of a label rejects the number (most numbers: on the first token).
+    let healthcare = sc.profile == Profile::Healthcare;
+    // Every label outside the clinical ones has a word starting `mr` or `me` (`MRN`, `MR #`,
+    // `Med Rec`, `Medical Record`): without one in the window there is none.
+    let lo = i.saturating_sub(LABEL_WINDOW);
+    if !healthcare
+        && !memchr::memchr2_iter(b'm', b'M', &b[lo..i])
+            .any(|k| matches!(b.get(lo + k + 1), Some(b'r' | b'R' | b'e' | b'E')))
+    {
+        return;
+    }
+    let sets: &[&Phrases] = if healthcare {
+        &[&LABELS, &CLINICAL_LABELS]
+    } else {
+        &[&LABELS]
+    };
+    let labelled = label_after_fillers(
+        b,
+        i,
+        (LABEL_WINDOW, 5),
+        sets,
+        |t| is_filler(b, t),
+        &mut sc.toks,
+    );
+    if labelled && !b[sc.toks[0].end..i].contains(&b'\n') {
+        sc.push(id::MRN, i, e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_in, id};
+    use crate::redact::Profile;
+
+    fn mrns(s: &str) -> Vec<&str> {
+        detect_in(Profile::Healthcare, s, id::MRN)
+    }
+
+    #[test]
+    fn after_labels() {
+        assert_eq!(mrns("MRN: 00482913."), ["00482913"]);
+        assert_eq!(mrns("MR#: 7734201 "), ["7734201"]);
+        assert_eq!(mrns("Infant MRN H0093847."), ["H0093847"]);
+        assert_eq!(mrns("Patient ID: PT-0049211 |"), ["PT-0049211"]);
+        assert_eq!(mrns("Chart #: CH-448210"), ["CH-448210"]);
+        assert_eq!(mrns("chart=9920381 ip"), ["9920381"]);
+        assert_eq!(
+            mrns("Medical Record Number MRN00771239 is"),
+            ["MRN00771239"]
+        );
+        assert_eq!(
+            mrns("{\"type\":{\"text\":\"MRN\"},\"value\":\"A7781230\"}"),
+            ["A7781230"]
+        );
+    }
+
+    #[test]
+    fn not_without_a_label() {
+        assert!(mrns("order 00482913").is_empty());
+        assert!(mrns("MRN: pending. Invoice 1234567").is_empty());
+        assert!(mrns("MRN 1234").is_empty());
+        assert!(detect_in(Profile::General, "Patient ID: PT-0049211", id::MRN).is_empty());
+    }
+}

@@ -1,0 +1,256 @@
+//! The PERSON gazetteer: given names and surnames from the US Census 1990 name-frequency files
+//! (public domain; `core/data/README.md` says how the lists were derived), loaded once into
+//! hash sets on first use, plus the stoplist that overrides them.
+
+use crate::redact::text::WordMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+const FIRST_NAMES: &str = include_str!("../../../data/first_names.txt");
+const LAST_NAMES: &str = include_str!("../../../data/last_names.txt");
+
+/// FxHash (rustc's hasher): the keys are short ASCII words, so a multiply-rotate hash beats
+/// SipHash several times over and collisions cannot be forced by input text (the set is fixed).
+#[derive(Default)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u8(b);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`Fx`].
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A given name of the gazetteer.
+pub(crate) const FIRST: u8 = 1;
+/// A surname of the gazetteer.
+pub(crate) const LAST: u8 = 2;
+/// A stop word: never a name token.
+pub(crate) const STOP_WORD: u8 = 4;
+
+/// Every gazetteer and stoplist word (lowercase) with its flags: one lookup per token.
+fn words() -> &'static FxMap<&'static [u8], u8> {
+    static M: OnceLock<FxMap<&'static [u8], u8>> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = FxMap::default();
+        for (src, flag) in [(FIRST_NAMES, FIRST), (LAST_NAMES, LAST)] {
+            for w in src.lines().filter(|l| !l.is_empty()) {
+                *m.entry(w.as_bytes()).or_insert(0) |= flag;
+            }
+        }
+        for w in STOP {
+            *m.entry(w.as_bytes()).or_insert(0) |= STOP_WORD;
+        }
+        m
+    })
+}
+
+/// Lowercases a word into `buf` without apostrophes (`O'Brien` is `obrien` in the census
+/// files, which drop punctuation); non-ASCII words go through Unicode lowercasing into `heap`.
+pub(crate) fn lower<'a>(
+    word: &[u8],
+    buf: &'a mut [u8; 32],
+    heap: &'a mut String,
+) -> Option<&'a [u8]> {
+    if !word.is_ascii() {
+        *heap = std::str::from_utf8(word).ok()?.to_lowercase();
+        return Some(heap.as_bytes());
+    }
+    let mut n = 0;
+    for &c in word.iter().filter(|&&c| c != b'\'') {
+        *buf.get_mut(n)? = c.to_ascii_lowercase();
+        n += 1;
+    }
+    Some(&buf[..n])
+}
+
+/// One bit per hash of every given name (64 Kbit, 8 KB: stays in cache). A clear bit proves a
+/// word is not a given name without probing the 45,000-word map, which is what most
+/// capitalised words need to know.
+fn first_bits() -> &'static [u64] {
+    static B: OnceLock<Vec<u64>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut bits = vec![0u64; 1024];
+        for w in FIRST_NAMES.lines().filter(|l| !l.is_empty()) {
+            let h = fx(w.as_bytes()) as usize & 0xFFFF;
+            bits[h >> 6] |= 1 << (h & 63);
+        }
+        bits
+    })
+}
+
+fn fx(w: &[u8]) -> u64 {
+    let mut h = Fx::default();
+    h.write(w);
+    h.finish()
+}
+
+/// [`maybe_first`] of a word already hashed: `h` is `Fx` over its lowercase bytes (no
+/// apostrophes).
+pub(crate) fn maybe_first_hashed(h: u64) -> bool {
+    let h = h as usize & 0xFFFF;
+    first_bits()[h >> 6] & (1 << (h & 63)) != 0
+}
+
+/// True when the ASCII word `word`, hashed as for [`maybe_first_hashed`] (`Fx` over its
+/// lowercase bytes), is on the stoplist
+/// (its [`flags`] have [`STOP_WORD`]): a bit set answers most words, the list the rest.
+pub(crate) fn is_stop_hashed(word: &[u8], h: u64) -> bool {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    static LIST: OnceLock<WordMap<()>> = OnceLock::new();
+    let bits = BITS.get_or_init(|| {
+        let mut bits = vec![0u64; 1024];
+        for w in STOP.iter().filter(|w| w.is_ascii()) {
+            let h = fx(w.as_bytes()) as usize & 0xFFFF;
+            bits[h >> 6] |= 1 << (h & 63);
+        }
+        bits
+    });
+    let k = h as usize & 0xFFFF;
+    bits[k >> 6] & (1 << (k & 63)) != 0
+        && LIST
+            .get_or_init(|| WordMap::new(STOP.iter().map(|w| (w.as_bytes(), ()))))
+            .get(word)
+            .is_some()
+}
+
+/// False when the word (any case) is certainly not a given name; true when it may be one.
+pub(crate) fn maybe_first(word: &[u8]) -> bool {
+    // `fx(lower(word))` without the buffer: the same bytes through the same hash.
+    let (mut h, mut n, mut high) = (Fx::default(), 0usize, 0u8);
+    for &c in word {
+        high |= c;
+        if c != b'\'' {
+            h.write_u8(c.to_ascii_lowercase());
+            n += 1;
+        }
+    }
+    let h = if high < 0x80 {
+        if n > 32 {
+            return false;
+        }
+        h.finish()
+    } else {
+        let (mut buf, mut heap) = ([0u8; 32], String::new());
+        match lower(word, &mut buf, &mut heap) {
+            Some(w) => fx(w),
+            None => return false,
+        }
+    };
+    maybe_first_hashed(h)
+}
+
+/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of an already lowercased word.
+pub(crate) fn flags_lower(word: &[u8]) -> u8 {
+    words().get(word).copied().unwrap_or(0)
+}
+
+/// The flags of a word, any case.
+pub(crate) fn flags(word: &[u8]) -> u8 {
+    let (mut buf, mut heap) = ([0u8; 32], String::new());
+    lower(word, &mut buf, &mut heap).map_or(0, flags_lower)
+}
+
+/// A given name of the gazetteer (case-insensitive).
+pub(crate) fn is_first(word: &[u8]) -> bool {
+    flags(word) & FIRST != 0
+}
+
+/// A surname of the gazetteer (case-insensitive).
+pub(crate) fn is_last(word: &[u8]) -> bool {
+    flags(word) & LAST != 0
+}
+
+/// Words that are never a name token even when the gazetteer lists them: medical eponyms,
+/// tech products, and common capitalised words (greetings, roles, months, weekdays, headings).
+#[rustfmt::skip]
+const STOP: &[&str] = &[
+    // Medical eponyms that are not also common surnames (those, like Bell or Murphy, are
+    // caught by the possessive rule in person.rs: "Bell's palsy", "Murphy's sign").
+    "parkinson", "crohn", "crohns", "alzheimer", "apgar", "foley", "hashimoto", "whipple", "ganz",
+    "holter", "babinski", "guillain", "barré", "epley", "hallpike", "cushing", "hodgkin",
+    "kawasaki", "wilms", "tourette", "heimlich", "marfan", "asperger", "dupuytren", "tinel",
+    "wegener", "horner", "huntington", "raynaud", "sjogren", "kaposi", "lyme", "doppler",
+    "hickman", "kussmaul", "cheyne", "mcburney", "romberg", "lachman", "phalen", "trendelenburg",
+    "kegel", "braxton", "burkitt", "hirschsprung", "meckel", "wernicke", "korsakoff", "bayes",
+    "markov", "fourier", "dijkstra", "lasix", "humira", "morbus",
+    // Tech products and terms.
+    "jenkins", "kafka", "gradle", "selenium", "django", "flask", "prometheus", "grafana",
+    "zookeeper", "docker", "kubernetes", "redis", "mongo", "maven", "haskell", "perl", "scala",
+    "kotlin", "linux", "apache", "tomcat", "nginx", "kibana", "splunk", "sentry", "jira", "slack",
+    "heroku", "vercel", "alexa", "siri", "cortana", "terraform", "vagrant", "ansible", "jekyll",
+    "gatsby", "angular", "react", "vue", "rails", "hibernate", "bazel", "tokio", "serde", "celery",
+    "airflow", "pandas", "keras", "nagios", "zabbix", "ubuntu", "debian", "fedora", "postgres",
+    "mysql", "sqlite", "android", "windows", "chrome", "firefox",
+    // Common capitalised words.
+    "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "who",
+    "why", "how", "and", "but", "for", "not", "all", "any", "our", "your", "his", "her", "its",
+    "team", "everyone", "folks", "guys", "customer", "customers", "support", "sir", "madam",
+    "doctor", "nurse", "patient", "admin", "world", "again", "thanks", "thank", "regards", "best",
+    "please", "note", "notes", "re", "fwd", "subject", "hello", "hi", "hey", "dear", "sincerely",
+    "cheers", "staff", "user", "member", "members", "service", "services", "group", "care",
+    "health", "hospital", "clinic", "center", "centre", "medical", "street", "avenue", "road",
+    "drive", "court", "place", "way", "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow", "yesterday",
+    "morning", "evening", "night", "will", "can", "could", "would", "should", "must", "might",
+    "shall", "yes", "no", "ok", "okay", "sure", "new", "old", "good", "great", "happy", "welcome",
+    "congrats", "north", "south", "east", "west", "city", "state", "county", "bank", "card",
+    "account", "email", "phone", "mobile", "fax", "address", "name", "date", "birth", "dob", "mrn",
+    "ssn", "id", "number", "code", "test", "record", "void", "active", "status", "error",
+    "warning", "info", "debug", "true", "false", "null", "none", "unknown", "mr", "mrs", "ms",
+    "dr", "prof", "pt", "rn", "md", "np", "pa", "ceo", "cto", "cfo", "hr", "it", "qa", "ops",
+    "dev", "prod", "staging", "dept", "department", "office", "home", "work", "cell", "tel", "ext",
+    "law", "disease", "syndrome", "sign", "score", "scale", "tumor", "virus", "maneuver",
+    "procedure", "catheter", "monitor", "foundation", "university", "college", "school", "inc",
+    "llc", "ltd", "co", "corp", "company", "gmbh", "plc", "visa", "amex", "mastercard", "paypal",
+    "google", "apple", "amazon", "microsoft", "github", "gitlab", "openai", "anthropic", "stripe",
+    "twilio", "sendgrid", "aws", "gcp", "azure", "oracle", "i", "a", "an", "in", "on", "at", "to",
+    "of", "is", "be", "we", "he", "she", "they", "you", "me", "my", "if", "or", "so", "as", "by",
+    "file", "line", "traceback", "exception", "error", "caused",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gazetteer_is_loaded_and_case_insensitive() {
+        assert!(maybe_first(b"Maria") && maybe_first(b"JAMES"));
+        assert!(is_first(b"Maria") && is_first(b"JAMES") && is_first(b"jennifer"));
+        assert!(is_last(b"Gonzalez") && is_last(b"SMITH") && is_last(b"nguyen"));
+        assert!(!is_first(b"Xqzv") && !is_last(b"Zzzzqq"));
+        assert!(!is_first("José".as_bytes()));
+        assert!(is_last(b"O'Brien"));
+        assert!(FIRST_NAMES.lines().count() > 5000 && LAST_NAMES.lines().count() >= 40000);
+    }
+
+    #[test]
+    fn stoplist_overrides() {
+        for w in [
+            "Parkinson",
+            "JENKINS",
+            "Kafka",
+            "Foley",
+            "Apgar",
+            "Crohn",
+            "Team",
+            "March",
+        ] {
+            assert!(flags(w.as_bytes()) & STOP_WORD != 0, "{w}");
+        }
+        assert_eq!(flags(b"Maria") & STOP_WORD, 0);
+    }
+}

@@ -1,0 +1,668 @@
+//! PERSON: capitalised name tokens (`Jane`, `O'Connor`, `Al-Farsi`, `Lucía`, initials `J.`,
+//! particles `de`/`van`) read as a name when
+//!
+//! - a cue ends just before them: a title (`Dr.`, `Mrs.`, `Mme`), a role (`Patient`,
+//!   `daughter`, `Customer`, `Beneficiary`), a label (`Name:`, `"given":`, `name=`), a greeting
+//!   or sign-off (`Hi`, `Dear`, `Thanks,`, `—`), or "my name is"/"I'm"; a cue also admits
+//!   upper-case and `LAST, FIRST` forms;
+//! - or, without a cue, a given name of the gazetteer is followed by a surname of it;
+//! - or they fill a CSV cell under a name column.
+//!
+//! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer, and a word
+//! followed by `'s` is an eponym or a possessive unless a title precedes it.
+
+use super::names::{
+    flags, is_first, is_last, is_stop_hashed, lower, maybe_first, maybe_first_hashed, Fx, FxMap,
+    FIRST, LAST, STOP_WORD,
+};
+use super::table::column_is;
+use super::Scan;
+use crate::redact::entity::id;
+use crate::redact::text::{char_at, has_phrase, tokens_before, Tok, WordMap};
+use std::hash::Hasher;
+use std::sync::OnceLock;
+
+#[rustfmt::skip]
+const TITLES: &[&[&str]] = &[
+    &["dr"], &["mr"], &["mrs"], &["ms"], &["mx"], &["miss"], &["prof"], &["mme"], &["mlle"],
+    &["herr"], &["frau"], &["sr"], &["sra"], &["señor"], &["señora"], &["sir"], &["dame"],
+];
+
+/// Roles and relations: a following name is taken when it has two tokens or a known name.
+#[rustfmt::skip]
+const ROLES: &[&[&str]] = &[
+    &["mother"], &["father"], &["mom"], &["dad"], &["wife"], &["husband"], &["partner"], &["son"],
+    &["daughter"], &["brother"], &["sister"], &["aunt"], &["uncle"], &["friend"], &["member"],
+    &["subscriber"], &["customer"], &["employee"], &["applicant"], &["requester"], &["reporter"],
+    &["author"], &["donor"], &["consignee"], &["beneficiary"], &["cardholder"], &["holder"],
+    &["owner"], &["agent"], &["reviewer"], &["surgeon"], &["physician"], &["pediatrician"],
+    &["nurse"], &["guardian"], &["child"], &["user"], &["hire"], &["named"], &["payee"],
+    &["recipient"], &["cto"], &["ceo"], &["cfo"], &["manager"], &["signed"], &["resident"],
+    &["driver"], &["caller"], &["provider"], &["attending"], &["kin"], &["spouse"], &["tenant"],
+    &["landlord"], &["contact"], &["admin", "is"], &["completo"], &["full", "name"],
+    &["this", "is"], &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"],
+    &["sincerely"], &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"],
+    &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
+    &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
+    &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
+    &["coworker"], &["teacher"], &["reports"],
+];
+
+/// Prepositions and header words: the name must look like one (a known given name first).
+#[rustfmt::skip]
+const WEAK: &[&[&str]] = &[
+    &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
+    &["ask", "for"], &["re"], &["under"], &["with"],
+];
+
+/// Label words that count only as a key or a field label (`"given":`, `Last: `).
+#[rustfmt::skip]
+const LABELS: &[&[&str]] = &[
+    &["given"], &["family"], &["first"], &["last"], &["text"], &["card"], &["surname"],
+    &["firstname"], &["lastname"], &["fullname"], &["vorname"], &["nachname"],
+];
+
+/// Cues that admit any capitalised token that is not a stop word (`Hi Priya`, `Dr. Okafor`).
+#[rustfmt::skip]
+const STRONG: &[&[&str]] = &[
+    &["hi"], &["hello"], &["hey"], &["dear"], &["bonjour"], &["hej"], &["hola"], &["ciao"],
+    &["congrats"], &["name"], &["nombre"], &["nom"], &["prénom"], &["my", "name", "is"],
+    &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
+];
+
+/// Column headers whose cells are people.
+#[rustfmt::skip]
+const NAME_COLUMNS: &[&str] = &[
+    "name", "customer", "holder", "patient", "member", "employee", "owner", "cardholder",
+    "beneficiary", "contact", "author", "payee", "recipient", "first", "last", "firstname",
+    "lastname", "given", "family", "surname",
+];
+
+const PARTICLES: &[&str] = &[
+    "de", "van", "der", "den", "von", "da", "del", "della", "di", "du", "le", "la", "bin", "al",
+    "dos", "das", "ter", "ten", "y",
+];
+
+#[derive(Clone, Copy)]
+pub(super) struct NameTok {
+    start: usize,
+    end: usize,
+    initial: bool,
+    upper: bool,
+}
+
+/// A name token at `p`: an upper-case letter then letters, with inner `'` or `-` joins; or an
+/// initial (`J.`, `A`).
+fn name_tok(b: &[u8], p: usize) -> Option<NameTok> {
+    // ASCII letters up to an ASCII byte that cannot join: the common case, without decoding.
+    if b.get(p).is_some_and(u8::is_ascii_uppercase) {
+        let mut e = p + 1;
+        let mut all_upper = true;
+        while e < b.len() && b[e].is_ascii_alphabetic() {
+            all_upper &= b[e].is_ascii_uppercase();
+            e += 1;
+        }
+        if b.get(e)
+            .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
+        {
+            return finish_tok(b, p, e, e - p, all_upper);
+        }
+    }
+    let c0 = char_at(b, p)?;
+    if !c0.is_uppercase() {
+        return None;
+    }
+    let mut e = p + c0.len_utf8();
+    let mut all_upper = true;
+    let mut letters = 1;
+    while e < b.len() {
+        // ASCII letters without decoding.
+        if b[e].is_ascii_alphabetic() {
+            all_upper &= b[e].is_ascii_uppercase();
+            letters += 1;
+            e += 1;
+            continue;
+        }
+        let Some(c) = char_at(b, e) else { break };
+        if c.is_alphabetic() {
+            all_upper &= c.is_uppercase();
+            letters += 1;
+            e += c.len_utf8();
+        } else if matches!(c, '\'' | '’' | '-')
+            && char_at(b, e + c.len_utf8()).is_some_and(char::is_alphabetic)
+        {
+            // `O'Brien`, `D’Angelo`, `Al-Farsi`, `Hyun-woo`; not `I'm` or a possessive `'s`.
+            let next = char_at(b, e + c.len_utf8())?;
+            if c != '-' && !next.is_uppercase() {
+                break;
+            }
+            e += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    finish_tok(b, p, e, letters, all_upper)
+}
+
+/// The token `b[p..e]` of `letters` letters: an initial (with its `.`), or a name word of at
+/// most 24 letters.
+fn finish_tok(b: &[u8], p: usize, e: usize, letters: usize, upper: bool) -> Option<NameTok> {
+    if letters == 1 {
+        let e2 = if b.get(e) == Some(&b'.') { e + 1 } else { e };
+        return Some(NameTok {
+            start: p,
+            end: e2,
+            initial: true,
+            upper: true,
+        });
+    }
+    if letters > 24 {
+        return None;
+    }
+    Some(NameTok {
+        start: p,
+        end: e,
+        initial: false,
+        upper,
+    })
+}
+
+/// `Crohn's`, `Bell’s`, `Graves' disease` (an `s'` that does not close a quote opened before
+/// the name).
+fn possessive_after(b: &[u8], i: usize, e: usize) -> bool {
+    b[e..].starts_with(b"'s")
+        || b[e..].starts_with("’s".as_bytes())
+        || (b[e..].starts_with(b"' ") && b[e - 1] == b's' && (i == 0 || b[i - 1] != b'\''))
+}
+
+/// Name run starting at `i`: tokens joined by single spaces (and particles), at most four.
+fn run(b: &[u8], i: usize, out: &mut Vec<NameTok>) {
+    out.clear();
+    let mut p = i;
+    while out.len() < 4 {
+        let Some(t) = name_tok(b, p) else { break };
+        if !t.initial
+            && (flags(&b[t.start..t.end]) & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end]))
+        {
+            break;
+        }
+        // `Quentin Ashby Sex: M`: a word ending in a colon is the next field's label.
+        if !out.is_empty() && b.get(t.end) == Some(&b':') && flags(&b[t.start..t.end]) & LAST == 0 {
+            break;
+        }
+        out.push(t);
+        if b.get(t.end) != Some(&b' ') {
+            break;
+        }
+        let mut q = t.end + 1;
+        let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if word_end > q
+            && b.get(word_end) == Some(&b' ')
+            && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
+        {
+            q = word_end + 1;
+        }
+        p = q;
+    }
+    while out
+        .last()
+        .is_some_and(|t| t.initial && out.len() > 1 && b[t.end - 1] != b'.')
+    {
+        out.pop();
+    }
+}
+
+/// PERSON at the upper-case word start `i`.
+pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
+    let b = sc.b;
+    // Fast rejection, before any run or cue analysis: most capitalised words are sentence
+    // starts and headings with no cue before them and no given name. The common case first,
+    // in one pass: ASCII letters ended by a byte that cannot join a name (so `name_tok` reads
+    // exactly this word), hashed for the given-name bit set as they are read.
+    let (mut e, mut h) = (i, Fx::default());
+    while let Some(&c) = b.get(e).filter(|c| c.is_ascii_alphabetic()) {
+        h.write_u8(c.to_ascii_lowercase());
+        e += 1;
+    }
+    if e - i >= 2
+        && b.get(e)
+            .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
+    {
+        // A stop word never starts a name, cue or not.
+        if e - i > 24 || is_stop_hashed(&b[i..e], h.finish()) {
+            return;
+        }
+        if !maybe_first_hashed(h.finish()) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+            return;
+        }
+    }
+    let Some(t0) = name_tok(b, i) else { return };
+    // An initial alone is no name: `run` needs another name token (or a particle) after it.
+    if t0.initial && !initial_continues(b, t0.end) {
+        return;
+    }
+    if !t0.initial {
+        let w0 = &b[t0.start..t0.end];
+        if !maybe_first(w0) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+            return;
+        }
+        let f = flags(w0);
+        if f & STOP_WORD != 0 || (f & FIRST == 0 && !cue_possible(b, i) && !in_csv_cell(b, i)) {
+            return;
+        }
+    }
+    run(b, i, toks);
+    if toks.is_empty() || (toks.len() == 1 && toks[0].initial) {
+        return;
+    }
+    let word = |t: &NameTok| &b[t.start..t.end];
+    let end = toks[toks.len() - 1].end;
+    let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
+    tokens_before(b, i, 40, &mut cue_toks, 3);
+    // The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`),
+    // a line break only after a sign-off.
+    let gap = cue_toks.first().map(|t| &b[t.end..i]);
+    let gap_ok = |title: bool, sign_off: bool| {
+        gap.is_some_and(|g| {
+            g.len() <= 4
+                && (title || !g.iter().any(|&c| matches!(c, b'.' | b'?' | b';')))
+                && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
+        })
+    };
+    let kinds = cue_kinds(b, &cue_toks);
+    let has = |k: u8| kinds & k != 0;
+    let title = has(TITLE) && gap_ok(true, false);
+    let labelled = has(LABEL)
+        && gap_ok(false, false)
+        && gap.is_some_and(|g| g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')));
+    let strong = title
+        || labelled
+        || (has(STRONG_CUE) && gap_ok(false, false))
+        || (dash_before(b, i) && signature_end(b, end))
+        || line_speaker(b, i, end);
+    let role = has(ROLE) && gap_ok(false, true);
+    let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
+    sc.toks = cue_toks;
+
+    if possessive_after(b, i, end) && !title {
+        return;
+    }
+    let named = |t: &NameTok| !t.initial;
+    let first_known = toks
+        .iter()
+        .find(|t| named(t))
+        .is_some_and(|t| is_first(word(t)));
+    let last_known = toks.len() > 1 && is_last(word(&toks[toks.len() - 1]));
+    let multi = toks.iter().filter(|t| named(t)).count() >= 2;
+    let initial_last = toks[0].initial && last_known;
+    let all_upper = toks.iter().all(|t| t.upper);
+    let comma_first = last_comma_first(b, end, strong || role || weak);
+    let accept = if all_upper {
+        (strong || role) && (multi || comma_first.is_some())
+    } else if strong {
+        true
+    } else if role {
+        multi || first_known || initial_last || comma_first.is_some()
+    } else if weak {
+        (first_known && (multi || toks.len() == 1))
+            || initial_last
+            || (multi && last_known)
+            || comma_first.is_some()
+            || mail_header_name(b, end)
+    } else {
+        (first_known && multi && last_known)
+            || ((multi || b.get(end) == Some(&b',')) && in_csv_cell(b, i))
+    };
+    if !accept || end - i > 96 {
+        return;
+    }
+    let end = match comma_first {
+        Some(e) if toks.len() == 1 => e,
+        _ => end,
+    };
+    sc.push(id::PERSON, i, end);
+}
+
+/// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
+/// particle (what `run` reads as the next token).
+fn initial_continues(b: &[u8], e: usize) -> bool {
+    if b.get(e) != Some(&b' ') {
+        return false;
+    }
+    match b.get(e + 1) {
+        Some(&c) if c.is_ascii_uppercase() || c >= 0x80 => true,
+        Some(&c) if c.is_ascii_lowercase() => {
+            let q = e + 1;
+            let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+            b.get(word_end) == Some(&b' ')
+                && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
+        }
+        _ => false,
+    }
+}
+
+/// Can a cue reach the name at `i`? [`person_at`] reads the nearest token before the name
+/// (within 40 bytes, as `tokens_before` does) and needs a cue ending there at most four bytes
+/// before the name, or "and" at any distance, or a sign-off dash. This is that test on the
+/// nearest word alone: a necessary condition, cheap enough to run on every capitalised word.
+fn cue_possible(b: &[u8], i: usize) -> bool {
+    if dash_before(b, i) {
+        return true;
+    }
+    // The gap back to the nearest token: bytes that are not token bytes nor `#`, noting
+    // sentence and line ends on the way.
+    let lo = i.saturating_sub(40);
+    let (mut e, mut gap_kind) = (i, 0u8);
+    while e > lo {
+        let g = GAP[usize::from(b[e - 1])];
+        if g == 0 {
+            break;
+        }
+        gap_kind |= g;
+        e -= 1;
+    }
+    // No token in the window, or a `#` (a token that is no cue).
+    if e == lo || b[e - 1] == b'#' {
+        return false;
+    }
+    // The word: token bytes, at most 17 of them read.
+    let (mut s, mut word_kind) = (e, 0u8);
+    let stop = e.saturating_sub(17);
+    while s > stop {
+        let w = WORD[usize::from(b[s - 1])];
+        if w == 0 {
+            break;
+        }
+        word_kind |= w;
+        s -= 1;
+    }
+    let w = &b[s..e];
+    let and = w.eq_ignore_ascii_case(b"and");
+    if i - e > 4 {
+        return and;
+    }
+    // The kinds of cue the gap lets through (as `gap_ok` in `person_at` decides).
+    let allowed = match (gap_kind & STOP != 0, gap_kind & LINE != 0) {
+        (false, false) => TITLE | STRONG_CUE | ROLE | WEAK_CUE | LABEL,
+        (true, false) => TITLE,
+        (false, true) => ROLE,
+        (true, true) => 0,
+    };
+    let ascii = word_kind & NON_ASCII == 0;
+    if and || allowed == 0 || (ascii && (word_kind & DIGITS != 0 || !cue_shape(w))) {
+        return and;
+    }
+    cue_end_kinds(w) & allowed != 0
+}
+
+/// Gap bytes (neither token bytes nor `#`), with [`STOP`] for `. ? ;` and [`LINE`] for `\n !`.
+const GAP_BYTE: u8 = 1;
+const STOP: u8 = 2;
+const LINE: u8 = 4;
+static GAP: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 0x80 {
+        let b = c as u8;
+        if !b.is_ascii_alphanumeric() && b != b'#' {
+            t[c] = GAP_BYTE;
+            if matches!(b, b'.' | b'?' | b';') {
+                t[c] |= STOP;
+            }
+            if matches!(b, b'\n' | b'!') {
+                t[c] |= LINE;
+            }
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Token bytes: letters, [`DIGITS`], [`NON_ASCII`] bytes.
+const LETTERS: u8 = 1;
+const DIGITS: u8 = 2;
+const NON_ASCII: u8 = 4;
+static WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b >= 0x80 {
+            NON_ASCII
+        } else if b.is_ascii_alphabetic() {
+            LETTERS
+        } else if b.is_ascii_digit() {
+            DIGITS
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// Could the ASCII word `w` be a cue end or "and", judging by its length and its first and
+/// last letters? (A cheap filter before the exact lookup.)
+fn cue_shape(w: &[u8]) -> bool {
+    /// Per length and last letter, one bit per first letter.
+    static SHAPES: OnceLock<[[u32; 26]; 17]> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        let mut shapes = [[0u32; 26]; 17];
+        for w in cue_map().keys().copied().chain([&b"and"[..]]) {
+            let letter = |c: u8| usize::from(c.to_ascii_lowercase() - b'a');
+            if w.len() <= 16 && w.iter().all(u8::is_ascii_alphabetic) {
+                shapes[w.len()][letter(w[w.len() - 1])] |= 1 << letter(w[0]);
+            }
+        }
+        shapes
+    });
+    let letter = |c: u8| usize::from(c.to_ascii_lowercase().wrapping_sub(b'a')) % 26;
+    match (w.first(), w.last()) {
+        (Some(&first), Some(&last)) if w.len() <= 16 => {
+            shapes[w.len()][letter(last)] & (1 << letter(first)) != 0
+        }
+        _ => false,
+    }
+}
+
+/// The kinds of the cues that end with the word `w` (any case).
+fn cue_end_kinds(w: &[u8]) -> u8 {
+    static ENDS: OnceLock<WordMap<u8>> = OnceLock::new();
+    let kinds = |entries: &Vec<(u8, &[&str])>| entries.iter().fold(0, |k, (kind, _)| k | kind);
+    if !w.is_ascii() {
+        let (mut buf, mut heap) = ([0u8; 32], String::new());
+        return lower(w, &mut buf, &mut heap)
+            .and_then(|w| cue_map().get(w))
+            .map_or(0, kinds);
+    }
+    ENDS.get_or_init(|| WordMap::new(cue_map().iter().map(|(&w, v)| (w, kinds(v)))))
+        .get(w)
+        .unwrap_or(0)
+}
+
+/// `i` starts a CSV cell (after a comma or at a line start of a comma-separated line).
+fn in_csv_cell(b: &[u8], i: usize) -> bool {
+    (i == 0 || matches!(b[i - 1], b',' | b'\n')) && column_is(b, i, NAME_COLUMNS)
+}
+
+/// `Hannah and Ben`: the cue is "and" after a known given name.
+fn after_name_and(b: &[u8], toks: &[Tok]) -> bool {
+    toks.len() >= 2
+        && (b[toks[0].start..toks[0].end].eq_ignore_ascii_case(b"and")
+            || &b[toks[0].start..toks[0].end] == b"&")
+        && b[toks[1].start].is_ascii_uppercase()
+        && is_first(&b[toks[1].start..toks[1].end])
+}
+
+/// `HARRIS, DEVON` / `Alvarez, Teresa` / `SMITH, JOHN A`: the given names after the comma,
+/// when they are known given names or end the field (two spaces, a line end, `|`, `(`).
+fn last_comma_first(b: &[u8], e: usize, cued: bool) -> Option<usize> {
+    if !cued || !b[e..].starts_with(b", ") {
+        return None;
+    }
+    let mut toks = Vec::new();
+    run(b, e + 2, &mut toks);
+    let t = toks.first()?;
+    let end = toks.last()?.end;
+    // The next field follows: a line end, a separator, two spaces, or an upper-case label
+    // (`OYELARAN, FOLAKE MRN …`).
+    let label_next = b.get(end) == Some(&b' ') && {
+        let w = &b[end + 1..];
+        let n = w.iter().take_while(|c| c.is_ascii_uppercase()).count();
+        n >= 2
+            && !w.get(n).is_some_and(u8::is_ascii_alphanumeric)
+            && flags(&w[..n]) & STOP_WORD != 0
+    };
+    let field_end = b
+        .get(end)
+        .is_none_or(|&c| matches!(c, b'\n' | b'\r' | b'|' | b'(' | b'/'))
+        || b[end..].starts_with(b"  ")
+        || b[end..].starts_with(b" /")
+        || label_next;
+    (!t.initial && (is_first(&b[t.start..t.end]) || field_end)).then_some(end)
+}
+
+const TITLE: u8 = 1;
+const STRONG_CUE: u8 = 2;
+const ROLE: u8 = 4;
+const WEAK_CUE: u8 = 8;
+const LABEL: u8 = 16;
+
+/// Every cue phrase, keyed by its last word (the word nearest the name), with its kind.
+type CueMap = FxMap<&'static [u8], Vec<(u8, &'static [&'static str])>>;
+
+fn cue_map() -> &'static CueMap {
+    static M: OnceLock<CueMap> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = CueMap::default();
+        for (kind, list) in [
+            (TITLE, TITLES),
+            (STRONG_CUE, STRONG),
+            (ROLE, ROLES),
+            (WEAK_CUE, WEAK),
+            (LABEL, LABELS),
+        ] {
+            for &p in list {
+                m.entry(p[p.len() - 1].as_bytes())
+                    .or_default()
+                    .push((kind, p));
+            }
+        }
+        m
+    })
+}
+
+/// The kinds of cue that end at the nearest of `toks` (one hash lookup, then the phrases
+/// ending in that word).
+fn cue_kinds(b: &[u8], toks: &[Tok]) -> u8 {
+    let Some(t) = toks.first() else { return 0 };
+    let (mut buf, mut heap) = ([0u8; 32], String::new());
+    let Some(entries) =
+        lower(&b[t.start..t.end], &mut buf, &mut heap).and_then(|w| cue_map().get(w))
+    else {
+        return 0;
+    };
+    entries
+        .iter()
+        .filter(|(_, p)| p.len() <= toks.len() && has_phrase(b, &toks[..p.len()], &[p]))
+        .fold(0, |k, (kind, _)| k | kind)
+}
+
+/// A cue word written with a capital (`Partner Luis`, `Patient Nora`) is not part of the name.
+fn is_cue_word(w: &[u8]) -> bool {
+    let (mut buf, mut heap) = ([0u8; 32], String::new());
+    lower(w, &mut buf, &mut heap)
+        .and_then(|w| cue_map().get(w))
+        .is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
+}
+
+/// `From: Tomás Herrera <tomas@…>`: a name followed by its bracketed address.
+fn mail_header_name(b: &[u8], end: usize) -> bool {
+    b[end..].starts_with(b" <") && {
+        let rest = &b[end + 2..b.len().min(end + 2 + 96)];
+        rest.iter()
+            .position(|&c| c == b'>')
+            .is_some_and(|k| rest[..k].contains(&b'@'))
+    }
+}
+
+/// A sign-off dash (`— Grace Liu`, `- Paul`).
+fn dash_before(b: &[u8], i: usize) -> bool {
+    let mut p = i;
+    while p > 0 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    // `—` is E2 80 94 and `–` E2 80 93 in UTF-8.
+    p > 0
+        && p < i
+        && match b[p - 1] {
+            b'-' => p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n',
+            0x93 | 0x94 => p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80,
+            _ => false,
+        }
+}
+
+/// A signature ends its line: nothing but `,`/`.`/`!` and spaces before the line end.
+fn signature_end(b: &[u8], end: usize) -> bool {
+    b[end..]
+        .iter()
+        .take_while(|&&c| c != b'\n')
+        .all(|&c| matches!(c, b',' | b'.' | b'!' | b' ' | b'\r'))
+}
+
+/// A chat line that starts with a given name and a colon (`Maya: nice`).
+fn line_speaker(b: &[u8], i: usize, end: usize) -> bool {
+    (i == 0 || b[i - 1] == b'\n') && b.get(end) == Some(&b':') && is_first(&b[i..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_only, id};
+
+    fn people(s: &str) -> Vec<&str> {
+        detect_only(s, id::PERSON)
+    }
+
+    #[test]
+    fn cues_and_gazetteer() {
+        assert_eq!(people("Pt Maria Gonzalez, DOB"), ["Maria Gonzalez"]);
+        assert_eq!(
+            people("Hi Dr. Patel, this is Jennifer Walsh (DOB"),
+            ["Patel", "Jennifer Walsh"]
+        );
+        assert_eq!(people("Dear Dr. O'Connor, thanks"), ["O'Connor"]);
+        assert_eq!(people("PATIENT: HARRIS, DEVON  MRN"), ["HARRIS, DEVON"]);
+        assert_eq!(people("RE: Alvarez, Teresa  DOB"), ["Alvarez, Teresa"]);
+        assert_eq!(
+            people("made between Robert J. Harrington, residing"),
+            ["Robert J. Harrington"]
+        );
+        assert_eq!(
+            people("{\"name\":\"Pieter de Vries\"}"),
+            ["Pieter de Vries"]
+        );
+        assert_eq!(
+            people("Please release records for Thomas Reyes, MRN"),
+            ["Thomas Reyes"]
+        );
+        assert_eq!(people("Mme Camille Lefèvre, née"), ["Camille Lefèvre"]);
+        assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
+    }
+
+    #[test]
+    fn eponyms_and_terms_are_not_people() {
+        for s in [
+            "follow-up of Parkinson's disease",
+            "Murphy's sign positive",
+            "Foley catheter removed",
+            "Running on Jenkins in /var/lib",
+            "Kafka consumer lag",
+            "Use the Ruby client v1.12.3",
+            "Hi Team, the build is green",
+            "Glasgow Coma Scale 14",
+            "father with Alzheimer's, mother with Graves' disease",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! The key-shaped tokens of a text (runs of ASCII letters, digits, `_` and `-`), found 64 bytes
+//! at a time: the main pass's innermost loop.
+//!
+//! Most bytes of a prompt are inside tokens, so walking them one table lookup at a time costs
+//! more than all the detectors that run at token starts. On x86_64 each 64-byte block becomes
+//! three bit masks (token bytes, digits, `-`) with SSE2 (part of the x86_64 baseline, so no
+//! runtime detection); token starts, ends, digit counts and dashes are then bit operations.
+//! Other targets build the same masks with a byte table.
+
+/// A token: `b[start..end]`, how many ASCII digits it holds, and whether it holds a `-`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub digits: usize,
+    pub dash: bool,
+}
+
+/// Which tokens the caller wants (every other token is skipped with a few bit operations):
+/// those starting with a digit (`digit_first`) or an upper-case letter (`upper_first`), those
+/// holding a `-` (always), holding at least `min_digits` digits (when not 0), or at least
+/// `long` bytes long.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Want {
+    pub digit_first: bool,
+    pub upper_first: bool,
+    pub min_digits: u32,
+    pub long: usize,
+}
+
+/// The wanted tokens of `b` that start at or after `from`, in order. A token that `from` cuts
+/// is reported from `from` on (a scan restarted inside a token sees the rest as one).
+pub(super) struct Tokens<'a> {
+    b: &'a [u8],
+    want: Want,
+    /// Start of the current block.
+    base: usize,
+    /// Token starts of the current block not yet returned.
+    starts: u64,
+    masks: Masks,
+    /// Bytes that make a token wanted when it starts with one (digits, upper-case letters),
+    /// and digits when `min_digits` asks for them, as [`Want`] says.
+    first: u64,
+    digits: u64,
+    /// Whether the byte before the current block is a token byte.
+    carry: bool,
+}
+
+impl<'a> Tokens<'a> {
+    pub(super) fn new(b: &'a [u8], from: usize, want: Want) -> Tokens<'a> {
+        let mut t = Tokens {
+            b,
+            want,
+            base: from,
+            starts: 0,
+            masks: Masks::default(),
+            first: 0,
+            digits: 0,
+            carry: false,
+        };
+        t.load();
+        t
+    }
+
+    fn load(&mut self) {
+        self.masks = block_masks(&self.b[self.base.min(self.b.len())..]);
+        let before = (self.masks.key << 1) | u64::from(self.carry);
+        self.starts = self.masks.key & !before;
+        self.carry = self.masks.key >> 63 != 0;
+        let m = &self.masks;
+        let all = |on: bool| if on { u64::MAX } else { 0 };
+        self.first =
+            (m.digit & all(self.want.digit_first)) | (m.upper & all(self.want.upper_first));
+        self.digits = m.digit & all(self.want.min_digits > 0);
+    }
+
+    /// The token starting at bit `bit` of the current block, if wanted.
+    #[inline]
+    fn token(&self, bit: u32) -> Option<Token> {
+        let m = &self.masks;
+        let s = self.base + bit as usize;
+        // Bits from the token's start on.
+        let tail = |mask: u64| mask >> bit;
+        let outside = tail(!m.key);
+        if outside != 0 {
+            let len = outside.trailing_zeros();
+            let keep = (1u64 << len) - 1;
+            if (tail(self.first) & 1) | (tail(m.dash) & keep) == 0
+                && (len as usize) < self.want.long
+                && !at_least(tail(self.digits) & keep, self.want.min_digits)
+            {
+                return None;
+            }
+            let digit = tail(m.digit) & keep;
+            return Some(Token {
+                start: s,
+                end: s + len as usize,
+                digits: digit.count_ones() as usize,
+                dash: tail(m.dash) & keep != 0,
+            });
+        }
+        // The token runs past the block: finish it a byte at a time.
+        let mut t = Token {
+            start: s,
+            end: self.base + 64,
+            digits: tail(m.digit).count_ones() as usize,
+            dash: tail(m.dash) != 0,
+        };
+        while t.end < self.b.len() {
+            let c = CLASS[usize::from(self.b[t.end])];
+            if c & KEY == 0 {
+                break;
+            }
+            t.digits += usize::from(c & DIGIT != 0);
+            t.dash |= c & DASH != 0;
+            t.end += 1;
+        }
+        let (w, first) = (&self.want, self.b[s]);
+        let wanted = t.dash
+            || (w.digit_first && first.is_ascii_digit())
+            || (w.upper_first && first.is_ascii_uppercase())
+            || (w.min_digits > 0 && t.digits >= w.min_digits as usize)
+            || t.end - t.start >= w.long;
+        wanted.then_some(t)
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    #[inline]
+    fn next(&mut self) -> Option<Token> {
+        loop {
+            if self.starts != 0 {
+                let bit = self.starts.trailing_zeros();
+                self.starts &= self.starts - 1;
+                if let Some(t) = self.token(bit) {
+                    return Some(t);
+                }
+                continue;
+            }
+            self.base += 64;
+            if self.base >= self.b.len() {
+                return None;
+            }
+            self.load();
+        }
+    }
+}
+
+/// True when `mask` has at least `n` bits set (`n` > 0), clearing at most `n` of them.
+#[inline]
+fn at_least(mut mask: u64, n: u32) -> bool {
+    for _ in 0..n {
+        if mask == 0 {
+            return false;
+        }
+        mask &= mask - 1;
+    }
+    n > 0
+}
+
+/// Byte classes: a token byte (ASCII letter, digit, `_`, `-`), a digit, a `-`.
+const KEY: u8 = 1;
+const DIGIT: u8 = 2;
+const DASH: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            t[c] |= KEY;
+        }
+        if b.is_ascii_digit() {
+            t[c] |= DIGIT;
+        }
+        if b == b'-' {
+            t[c] |= DASH;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// True for a token byte.
+pub(super) fn is_key(c: u8) -> bool {
+    CLASS[usize::from(c)] & KEY != 0
+}
+
+/// One bit per byte of a 64-byte block.
+#[derive(Clone, Copy, Debug, Default)]
+struct Masks {
+    key: u64,
+    digit: u64,
+    upper: u64,
+    dash: u64,
+}
+
+/// The masks of the first 64 bytes of `block` (zero-padded if shorter: padding is no token).
+fn block_masks(block: &[u8]) -> Masks {
+    match block.first_chunk::<64>() {
+        Some(full) => masks64(full),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..block.len()].copy_from_slice(block);
+            masks64(&padded)
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn masks64(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+    let mut m = Masks::default();
+    for k in 0..4 {
+        // SAFETY: SSE2 is enabled on every x86_64 target, and the load reads bytes
+        // 16k..16k+16 of `block`, which are in bounds for k < 4 (unaligned loads are fine).
+        let (key, digit, upper, dash) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+            // `lo <= c < lo + width` as an unsigned `c - lo <= width - 1`.
+            let in_range = |v: __m128i, lo: u8, width: u8| {
+                let t = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+                _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((width - 1) as i8)), t)
+            };
+            let digit = in_range(v, b'0', 10);
+            // Setting bit 5 maps `A-Z` onto `a-z` and no other byte into that range.
+            let alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+            let upper = in_range(v, b'A', 26);
+            let dash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8));
+            let under = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
+            let key = _mm_or_si128(_mm_or_si128(digit, alpha), _mm_or_si128(dash, under));
+            (
+                _mm_movemask_epi8(key),
+                _mm_movemask_epi8(digit),
+                _mm_movemask_epi8(upper),
+                _mm_movemask_epi8(dash),
+            )
+        };
+        let lane = |bits: i32| u64::from(bits as u16) << (16 * k);
+        m.key |= lane(key);
+        m.digit |= lane(digit);
+        m.upper |= lane(upper);
+        m.dash |= lane(dash);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn masks64(block: &[u8; 64]) -> Masks {
+    let mut m = Masks::default();
+    for (k, &c) in block.iter().enumerate() {
+        let class = u64::from(CLASS[usize::from(c)]);
+        m.key |= (class & u64::from(KEY)) << k;
+        m.digit |= ((class & u64::from(DIGIT)) >> 1) << k;
+        m.upper |= u64::from(c.is_ascii_uppercase()) << k;
+        m.dash |= ((class & u64::from(DASH)) >> 2) << k;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tokens, one table lookup per byte: what [`Tokens`] must equal.
+    fn naive(b: &[u8], from: usize) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut i = from;
+        while i < b.len() {
+            if !is_key(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && is_key(b[i]) {
+                i += 1;
+            }
+            let tok = &b[start..i];
+            out.push(Token {
+                start,
+                end: i,
+                digits: tok.iter().filter(|c| c.is_ascii_digit()).count(),
+                dash: tok.contains(&b'-'),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_agree_with_a_byte_loop() {
+        let mut text = String::new();
+        for k in 0..300 {
+            text.push_str(
+                [
+                    "ab", "X-12", " ", "__", "é", "9", "--", ".", "\n", "A_b-C3", "q12", " x1",
+                ][k % 12],
+            );
+            if k % 7 == 0 {
+                text.push_str(&"z".repeat(k % 90));
+            }
+        }
+        let b = text.as_bytes();
+        let all = Want {
+            digit_first: true,
+            upper_first: true,
+            min_digits: 0,
+            long: 0,
+        };
+        for from in [0, 1, 5, 63, 64, 65, 100, b.len() - 1, b.len()] {
+            assert_eq!(
+                Tokens::new(b, from, all).collect::<Vec<_>>(),
+                naive(b, from),
+                "{from}"
+            );
+            // Only the tokens with an upper-case start, a `-` or at least 6 bytes.
+            let some = Want {
+                digit_first: false,
+                upper_first: true,
+                min_digits: 2,
+                long: 6,
+            };
+            let wanted: Vec<Token> = naive(b, from)
+                .into_iter()
+                .filter(|t| {
+                    t.dash
+                        || b[t.start].is_ascii_uppercase()
+                        || t.end - t.start >= 6
+                        || t.digits >= 2
+                })
+                .collect();
+            assert_eq!(
+                Tokens::new(b, from, some).collect::<Vec<_>>(),
+                wanted,
+                "{from}"
+            );
+        }
+        assert_eq!(Tokens::new(b"", 0, all).count(), 0);
+        let long = "k".repeat(1000);
+        assert_eq!(
+            Tokens::new(long.as_bytes(), 0, all).collect::<Vec<_>>(),
+            naive(long.as_bytes(), 0)
+        );
+    }
+}
