@@ -105,11 +105,28 @@ impl fmt::Display for ErrorKind {
 /// A genie failure: a stable [`ErrorKind`] plus a message that says what to fix.
 ///
 /// Messages never contain secrets (API keys are read from the environment and never formatted).
+/// Errors from the HTTP client also carry [`ErrorDetails`]: the attempts the call made, the
+/// provider's HTTP status and error code, and the wait it asked for. They are boxed so an
+/// `Error` stays small on the hot paths that never fail.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    details: Option<Box<ErrorDetails>>,
+}
+
+/// What a failed call went through, for callers that want more than the kind and message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorDetails {
+    /// Every attempt the call made, in order (the same list a successful call's summary has).
+    pub attempts: Vec<crate::client::Attempt>,
+    /// The HTTP status of the provider response behind the error, when there was one.
+    pub http_status: Option<u16>,
+    /// The provider's own error code or type (`"insufficient_quota"`, `"RESOURCE_EXHAUSTED"`).
+    pub provider_code: Option<String>,
+    /// How long the provider asked the caller to wait before trying again, when it said so.
+    pub retry_after_ms: Option<u64>,
 }
 
 impl Error {
@@ -118,7 +135,14 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            details: None,
         }
+    }
+
+    /// This error with `details` attached (replacing any there were).
+    pub fn with_details(mut self, details: ErrorDetails) -> Self {
+        self.details = Some(Box::new(details));
+        self
     }
 
     /// The error's category.
@@ -129,6 +153,11 @@ impl Error {
     /// The human-readable explanation, without the code prefix.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// What the call went through, for errors from the HTTP client; `None` for the others.
+    pub fn details(&self) -> Option<&ErrorDetails> {
+        self.details.as_deref()
     }
 }
 
@@ -158,6 +187,22 @@ mod tests {
             );
         }
         assert_eq!(ErrorKind::from_code("NOPE"), None);
+    }
+
+    #[test]
+    fn details_are_boxed_and_optional() {
+        assert!(std::mem::size_of::<Error>() <= 48);
+        let e = Error::new(ErrorKind::RateLimited, "slow down");
+        assert_eq!(e.details(), None);
+        let e = e.with_details(ErrorDetails {
+            http_status: Some(429),
+            retry_after_ms: Some(1500),
+            ..ErrorDetails::default()
+        });
+        let details = e.details().expect("details were attached");
+        assert_eq!(details.http_status, Some(429));
+        assert_eq!(details.retry_after_ms, Some(1500));
+        assert_eq!(e.to_string(), "RATE_LIMITED: slow down");
     }
 
     #[test]

@@ -6,15 +6,21 @@
 //!
 //! - [`error`]: the single error table every language renders;
 //! - [`sse`]: the WHATWG event-stream parser (sans-IO);
-//! - [`provider`]: provider wire formats, decoded into one [`provider::StreamEvent`] vocabulary.
+//! - [`provider`]: provider wire formats, decoded into one [`provider::StreamEvent`] vocabulary;
+//! - [`redact`]: PII detection and redaction (validators, allowlists, operators, placeholders,
+//!   streaming output redaction), failing closed;
+//! - [`client`]: the resilient HTTP client (the only module that does IO): retries, reconnects,
+//!   non-stream fallback, fail-over and circuit breaking, in bounded time.
 
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod error;
 pub mod provider;
+pub mod redact;
 pub mod sse;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorDetails, ErrorKind, Result};
 
 /// genie's version, the same in every binding.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

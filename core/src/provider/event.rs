@@ -250,10 +250,9 @@ impl StreamEvent {
                 raw,
             },
             StreamEvent::Error(error) => StreamEventRef::Error(error),
-            StreamEvent::Malformed { message, payload } => StreamEventRef::Malformed {
-                message,
-                payload,
-            },
+            StreamEvent::Malformed { message, payload } => {
+                StreamEventRef::Malformed { message, payload }
+            }
         }
     }
 }

@@ -114,6 +114,13 @@ impl StreamDecoder {
         self.feed(chunk, |e| out.push(e))
     }
 
+    /// The SSE last-event-ID string: what a reconnect sends as `Last-Event-ID` to resume this
+    /// stream (`""` when the server sent no ids, as LLM providers never do). It survives
+    /// [`StreamDecoder::finish`], like the parser's.
+    pub fn last_event_id(&self) -> &str {
+        self.parser.last_event_id()
+    }
+
     /// Whether the provider's end marker has arrived.
     pub fn is_complete(&self) -> bool {
         self.acc.complete
