@@ -48,6 +48,17 @@ pub(crate) fn call(body: impl FnOnce() -> Result<()>) -> genie_status {
     }
 }
 
+/// [`call`] for an export whose success has more than one outcome: `body` returns
+/// `GENIE_STATUS_OK` or another status below 1000 (`GENIE_STATUS_STREAM_END`, ...), which is
+/// returned as it is and, not being an error, leaves `genie_last_error_message` unchanged.
+pub(crate) fn call_status(body: impl FnOnce() -> Result<genie_status>) -> genie_status {
+    let outcome = catch(|| Err(Error::new(ErrorKind::Internal, PANIC_MESSAGE)), body);
+    match outcome {
+        Ok(status) => status,
+        Err(error) => status::fail(&error),
+    }
+}
+
 fn null(name: &str) -> Error {
     Error::new(ErrorKind::NullArgument, format!("{name}: must not be NULL"))
 }
@@ -85,6 +96,45 @@ pub(crate) unsafe fn arg_bytes<'a>(data: *const u8, len: usize, name: &str) -> R
     // SAFETY: data is non-NULL, the caller guarantees len readable bytes behind it, and len
     // fits in isize as from_raw_parts requires.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// The `len` bytes at `data` as UTF-8 text. `data` may be NULL only when `len` is 0; bytes
+/// that are not UTF-8 give `INVALID_UTF8` with the offset of the first bad byte.
+///
+/// # Safety
+/// As [`arg_bytes`].
+pub(crate) unsafe fn arg_utf8<'a>(data: *const u8, len: usize, name: &str) -> Result<&'a str> {
+    // SAFETY: the caller's guarantee is arg_bytes'.
+    let bytes = unsafe { arg_bytes(data, len, name) }?;
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Error::new(
+            ErrorKind::InvalidUtf8,
+            format!(
+                "{name}: invalid UTF-8 at byte {at} ({}); pass UTF-8 text",
+                utf8_problem(bytes, at, e.error_len())
+            ),
+        )
+    })
+}
+
+/// Says what is wrong at `bytes[at]`, where a UTF-8 check stopped (`error_len` as
+/// `std::str::Utf8Error` gives it: `None` when the bytes end inside a character).
+pub(crate) fn utf8_problem(bytes: &[u8], at: usize, error_len: Option<usize>) -> String {
+    match (error_len, bytes.get(at)) {
+        (Some(_), Some(byte)) => format!("the sequence starting with 0x{byte:02x} is not valid"),
+        _ => "the bytes end inside a multi-byte character".to_owned(),
+    }
+}
+
+/// `ptr` as an exclusive reference, or `NULL_ARGUMENT` naming `name`.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a live, properly aligned `T` that nothing else reads or
+/// writes during `'a`.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T> {
+    // SAFETY: the caller guarantees a non-NULL ptr is valid for exclusive access during 'a.
+    unsafe { ptr.as_mut() }.ok_or_else(|| null(name))
 }
 
 /// A NUL-terminated C string, or `NULL_ARGUMENT` naming `name`.
@@ -243,6 +293,20 @@ mod tests {
     }
 
     #[test]
+    fn non_error_outcomes_pass_through_and_leave_the_message() {
+        assert_eq!(
+            call(|| Err(Error::new(ErrorKind::Transport, "refused"))),
+            genie_status::Transport
+        );
+        assert_eq!(
+            call_status(|| Ok(genie_status::WouldBlock)),
+            genie_status::WouldBlock
+        );
+        assert_eq!(last_error(), "refused");
+        assert_eq!(call_status(|| panic!("boom")), genie_status::Internal);
+    }
+
+    #[test]
     fn errors_are_recorded_and_ok_leaves_the_message() {
         let status = call(|| Err(Error::new(ErrorKind::LimitExceeded, "too big")));
         assert_eq!(status, genie_status::LimitExceeded);
@@ -283,6 +347,39 @@ mod tests {
         // SAFETY: the length is rejected before the pointer is read.
         let e = unsafe { arg_bytes(&byte, usize::MAX, "data") }.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn text_must_be_utf8_and_the_first_bad_byte_is_named() {
+        let ok = "h\u{e9}llo";
+        // SAFETY: a live buffer of the given length.
+        let text = unsafe { arg_utf8(ok.as_ptr(), ok.len(), "text") }.unwrap();
+        assert_eq!(text, ok);
+        // SAFETY: NULL with length 0 is an empty text.
+        let empty = unsafe { arg_utf8(std::ptr::null(), 0, "text") }.unwrap();
+        assert_eq!(empty, "");
+        let bad = b"ab\xc3\xa9\xff!";
+        // SAFETY: a live buffer of the given length.
+        let e = unsafe { arg_utf8(bad.as_ptr(), bad.len(), "text") }.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+        assert_eq!(
+            e.message(),
+            "text: invalid UTF-8 at byte 4 (the sequence starting with 0xff is not valid); pass UTF-8 \
+             text"
+        );
+        let cut = b"abc\xe2\x82";
+        // SAFETY: as above.
+        let e = unsafe { arg_utf8(cut.as_ptr(), cut.len(), "text") }.unwrap_err();
+        assert!(e
+            .message()
+            .starts_with("text: invalid UTF-8 at byte 3 (the bytes end inside"));
+        let mut value = 1u8;
+        // SAFETY: a live, unaliased u8.
+        *unsafe { arg_mut(&mut value, "value") }.unwrap() = 2;
+        assert_eq!(value, 2);
+        // SAFETY: NULL is checked.
+        let e = unsafe { arg_mut::<u8>(std::ptr::null_mut(), "mapping") }.unwrap_err();
+        assert_eq!(e.message(), "mapping: must not be NULL");
     }
 
     struct Counter(RefCell<u8>);

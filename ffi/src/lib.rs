@@ -10,8 +10,10 @@
 //! checks); every `_free` accepts NULL; each export's doc comment, copied into the header,
 //! states ownership, NULL handling, the lifetime of outputs and thread-safety.
 //!
-//! Modules: `status` (errors), `text` (`genie_str`), `sse` (the SSE parser), `decoder`
-//! (provider stream decoders), `boundary` (how every export is entered).
+//! Modules: `status` (errors), `text` (`genie_str`, `genie_string`), `sse` (the SSE parser),
+//! `decoder` (provider stream decoders), `redact` (the PII redactor, its results, placeholder
+//! mappings and stream redactor), `client` (the resilient LLM client, its pull-based call
+//! streams and summaries), `boundary` (how every export is entered).
 //!
 //! The exports are `unsafe extern "C"` functions because they trust the caller's pointers;
 //! Rust programs should use `genie_core` directly. The `rlib` exists for this crate's tests.
@@ -22,7 +24,7 @@ use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
 // cbindgen writes functions in the order it meets them, so these are in header order: the
-// status functions, the SSE parser, then the decoders built on it.
+// status functions, the SSE parser, the decoders built on it, the redactor, then the client.
 mod status;
 
 mod text;
@@ -31,9 +33,15 @@ mod sse;
 
 mod decoder;
 
+mod redact;
+
+mod client;
+
 mod boundary;
 
+pub use client::*;
 pub use decoder::*;
+pub use redact::*;
 pub use sse::*;
 pub use status::*;
 pub use text::*;

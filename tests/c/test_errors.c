@@ -1,7 +1,8 @@
 /*
  * Enumerates tests/fixtures/errors.json: every code has a GENIE_STATUS_<CODE> constant with
  * its number in genie.h, and genie_status_str maps the number back to the code. A kind added
- * to the core (and so to errors.json) without its C rendering fails here.
+ * to the core (and so to errors.json) without its C rendering fails here. The statuses that
+ * are not errors (OK, STREAM_END, WOULD_BLOCK) are numbered below 1000, outside the table.
  *
  * Usage: test_errors [fixtures-dir]   (default: tests/fixtures)
  */
@@ -18,6 +19,8 @@ static const struct {
     genie_status status;
 } header_statuses[] = {
     STATUS(OK),
+    STATUS(STREAM_END),
+    STATUS(WOULD_BLOCK),
     STATUS(INVALID_ARGUMENT),
     STATUS(NULL_ARGUMENT),
     STATUS(INVALID_UTF8),
@@ -41,6 +44,7 @@ static const struct {
 };
 
 #define HEADER_COUNT (sizeof header_statuses / sizeof header_statuses[0])
+#define NON_ERRORS 3 /* the first entries: 0, 1 and 2 */
 
 int main(int argc, char **argv) {
     const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
@@ -48,7 +52,12 @@ int main(int argc, char **argv) {
     const cJSON *errors = cJSON_GetObjectItemCaseSensitive(root, "errors");
     CHECK(cJSON_GetArraySize(errors) > 0, "errors.json has entries");
     bool seen[HEADER_COUNT] = {false};
-    seen[0] = true; /* OK is not an error */
+    for (size_t i = 0; i < NON_ERRORS; i++) {
+        seen[i] = true; /* not errors: not in errors.json */
+        CHECK((int)header_statuses[i].status == (int)i, header_statuses[i].code);
+        CHECK(strcmp(genie_status_str((int)i), header_statuses[i].code) == 0,
+              header_statuses[i].code);
+    }
 
     const cJSON *entry;
     cJSON_ArrayForEach(entry, errors) {
@@ -67,6 +76,7 @@ int main(int argc, char **argv) {
             continue;
         }
         CHECK((int)header_statuses[i].status == status->valueint, code);
+        CHECK(status->valueint >= 1000, "errors are numbered from 1000");
         CHECK(!seen[i], code);
         seen[i] = true;
     }
@@ -76,7 +86,7 @@ int main(int argc, char **argv) {
 
     CHECK(GENIE_STATUS_OK == 0, "OK is 0");
     CHECK(strcmp(genie_status_str(GENIE_STATUS_OK), "OK") == 0, "OK");
-    const int unknown[] = {-1, 1, 999, 1005, 9001, INT_MAX, INT_MIN};
+    const int unknown[] = {-1, 3, 999, 1005, 9001, INT_MAX, INT_MIN};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(genie_status_str(unknown[i]), "UNKNOWN") == 0, "unknown number");
     }

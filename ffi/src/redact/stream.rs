@@ -1,0 +1,319 @@
+//! `genie_stream_redactor`: redacts a model's answer as it streams, chunk by chunk.
+//!
+//! The core's [`StreamRedactor`] takes `&str` chunks; C hands over bytes cut anywhere, often
+//! in the middle of a multi-byte character (a network read or a provider's token boundary can
+//! split "é"). Rejecting such chunks would push every C caller into writing its own UTF-8
+//! reassembly, so this module keeps the at most 3 bytes of a character the last chunk ended
+//! inside and completes it with the next chunk. Bytes that can never become UTF-8 are still
+//! rejected, with their offset. That buffering is the only thing added to the core's stream.
+
+use std::cell::RefCell;
+
+use genie_core::redact::{Redacted, StreamRedactor};
+use genie_core::{Error, ErrorKind, Result};
+
+use crate::boundary::{self, utf8_problem, Object};
+use crate::redact::{genie_redaction, genie_redactor};
+use crate::status::genie_status;
+use crate::text::genie_string;
+
+/// The core stream plus the bytes of a character split across chunks.
+pub(crate) struct StreamState {
+    stream: StreamRedactor,
+    /// The first bytes of a character the last chunk ended inside (a valid prefix, 1-3 bytes).
+    pending: Vec<u8>,
+    /// Bytes accepted so far, `pending` included: the stream offset of the next chunk's first
+    /// byte.
+    accepted: usize,
+}
+
+/// The length of the UTF-8 sequence `lead` starts (`lead` is the first byte of a valid
+/// prefix, so at least 2 here).
+fn sequence_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+fn invalid_utf8(message: String) -> Error {
+    Error::new(ErrorKind::InvalidUtf8, message)
+}
+
+impl StreamState {
+    /// Splits `data` into the text that can go to the core now (the character `pending`
+    /// started, completed, then every complete character of `data`) and the bytes of a
+    /// character `data` ends inside. Changes nothing.
+    fn split(&self, data: &[u8]) -> Result<(String, Vec<u8>)> {
+        let mut head = self.pending.clone();
+        let mut rest = data;
+        if !head.is_empty() {
+            let take = (sequence_len(head[0]) - head.len()).min(data.len());
+            head.extend_from_slice(&data[..take]);
+            rest = &data[take..];
+            match std::str::from_utf8(&head) {
+                Ok(_) => {}
+                // Still incomplete: this chunk was shorter than the character's remainder.
+                Err(e) if e.error_len().is_none() => return Ok((String::new(), head)),
+                Err(_) => {
+                    return Err(invalid_utf8(format!(
+                        "data: invalid UTF-8 at byte {} of the stream: the multi-byte \
+                         character the previous chunk ended inside is not continued correctly \
+                         by this chunk; the chunk was rejected and the stream is unchanged",
+                        self.accepted - self.pending.len()
+                    )))
+                }
+            }
+        }
+        let skipped = data.len() - rest.len();
+        let (valid, tail) = match std::str::from_utf8(rest) {
+            Ok(text) => (text, &[][..]),
+            Err(e) if e.error_len().is_none() => {
+                let (valid, tail) = rest.split_at(e.valid_up_to());
+                let valid = std::str::from_utf8(valid).map_err(|_| {
+                    Error::new(ErrorKind::Internal, "a checked UTF-8 prefix did not decode")
+                })?;
+                (valid, tail)
+            }
+            Err(e) => {
+                let at = skipped + e.valid_up_to();
+                return Err(invalid_utf8(format!(
+                    "data: invalid UTF-8 at byte {at} of this chunk, byte {} of the stream ({}); \
+                     the chunk was rejected and the stream is unchanged",
+                    self.accepted + at,
+                    utf8_problem(data, at, e.error_len())
+                )));
+            }
+        };
+        let head = std::str::from_utf8(&head)
+            .map_err(|_| Error::new(ErrorKind::Internal, "a checked character did not decode"))?;
+        let mut text = String::with_capacity(head.len() + valid.len());
+        text.push_str(head);
+        text.push_str(valid);
+        Ok((text, tail.to_vec()))
+    }
+}
+
+/// Redacts one streamed text (one model answer) chunk by chunk, with a bounded hold-back so
+/// that a value split across chunks (`jane.doe@ex` | `ample.com`) is still caught: the
+/// concatenated output equals what `genie_redactor_redact` gives for the whole text. Opaque:
+/// make one per answer with `genie_stream_redactor_new`, free it with
+/// `genie_stream_redactor_free`.
+///
+/// Chunks are bytes cut anywhere, as network reads and provider tokens come: a chunk may end
+/// inside a multi-byte UTF-8 character, and the stream keeps those first bytes (at most 3)
+/// until the next chunk completes the character, so callers need no UTF-8 reassembly of their
+/// own. Bytes that can never become UTF-8 are refused with their offset. Output comes as owned
+/// `genie_string`s (see there why) in stream order.
+///
+/// Not thread-safe: use it from one thread at a time (moving it between threads is fine).
+/// Streams made from the same redactor are independent and may run on different threads.
+pub struct genie_stream_redactor {
+    state: RefCell<StreamState>,
+}
+
+impl Object for genie_stream_redactor {
+    type State = StreamState;
+    const NAME: &'static str = "stream";
+
+    fn cell(&self) -> &RefCell<StreamState> {
+        &self.state
+    }
+}
+
+/// Writes the text `produce` gives to `out` as a new `genie_string`, or NULL on failure.
+fn write_text(
+    out: boundary::Out<'_, *mut genie_string>,
+    produce: impl FnOnce() -> Result<String>,
+) -> Result<()> {
+    match produce() {
+        Ok(text) => {
+            out.write(genie_string::into_raw(text));
+            Ok(())
+        }
+        Err(error) => {
+            out.write(std::ptr::null_mut());
+            Err(error)
+        }
+    }
+}
+
+/// Makes a stream redactor with `redactor`'s configuration. The stream keeps its own
+/// reference to the configuration: `redactor` may be freed before the stream.
+///
+/// On success `*stream_out` is a new stream redactor that the caller owns and must free with
+/// `genie_stream_redactor_free`; on failure it is set to NULL (when `stream_out` itself is not
+/// NULL). Both pointers must not be NULL (GENIE_STATUS_NULL_ARGUMENT). Thread-safe for the
+/// redactor: many threads may start streams from one redactor at once.
+///
+/// # Safety
+/// `redactor` is NULL or a live redactor; `stream_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn genie_stream_redactor_new(
+    redactor: *const genie_redactor,
+    stream_out: *mut *mut genie_stream_redactor,
+) -> genie_status {
+    boundary::call(|| {
+        // SAFETY: the caller guarantees stream_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(stream_out, "stream_out") }?;
+        // SAFETY: the caller guarantees redactor is NULL or a live, never-mutated redactor.
+        match unsafe { boundary::arg_ref(redactor, "redactor") } {
+            Ok(redactor) => {
+                let state = StreamState {
+                    stream: StreamRedactor::new(redactor.redactor.clone()),
+                    pending: Vec::new(),
+                    accepted: 0,
+                };
+                let stream = genie_stream_redactor {
+                    state: RefCell::new(state),
+                };
+                out.write(stream.into_raw());
+                Ok(())
+            }
+            Err(error) => {
+                out.write(std::ptr::null_mut());
+                Err(error)
+            }
+        }
+    })
+}
+
+/// Takes the next `len` bytes of the streamed text at `data` (any size, cut anywhere, even
+/// inside a multi-byte UTF-8 character: genie keeps the first bytes of a split character until
+/// the next chunk completes it) and writes the redacted text that can be released now to
+/// `*text_out`, as a new `genie_string` the caller owns and must free with
+/// `genie_string_free`. It is often empty: text near the end of what has arrived is held
+/// back (a few hundred bytes, at most 16 KiB) until it is known not to be the start of a value.
+/// Send each piece on in order and call `genie_stream_redactor_flush` at the end.
+///
+/// Fails closed: on failure `*text_out` is set to NULL (when `text_out` is not NULL) and
+/// nothing of this chunk is released. Bytes that are not UTF-8 give GENIE_STATUS_INVALID_UTF8
+/// naming the offset of the first bad byte in the chunk and in the stream; the chunk is then
+/// rejected as a whole and the stream is unchanged (push corrected bytes or give up). An
+/// internal failure gives GENIE_STATUS_REDACTION_FAILED and the stream refuses every later
+/// chunk: free it. `data` may be NULL only when `len` is 0. Not thread-safe.
+///
+/// # Safety
+/// `stream` is NULL or a live stream redactor; `data` is NULL or points to `len` readable
+/// bytes; `text_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn genie_stream_redactor_push(
+    stream: *mut genie_stream_redactor,
+    data: *const u8,
+    len: usize,
+    text_out: *mut *mut genie_string,
+) -> genie_status {
+    boundary::call(|| {
+        // SAFETY: the caller guarantees text_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
+        write_text(out, || {
+            // SAFETY: the caller guarantees stream is NULL or live.
+            let stream = unsafe { genie_stream_redactor::from_raw(stream) }?;
+            // SAFETY: the caller guarantees data is NULL or len readable bytes.
+            let data = unsafe { boundary::arg_bytes(data, len, "data") }?;
+            let mut state = stream.state_mut()?;
+            let (text, pending) = state.split(data)?;
+            let released = state.stream.push(&text)?;
+            state.pending = pending;
+            state.accepted += data.len();
+            Ok(released)
+        })
+    })
+}
+
+/// Ends the stream and writes the rest of the redacted text to `*text_out`, as a new
+/// `genie_string` the caller owns and must free with `genie_string_free`. Make a new stream
+/// redactor for the next text.
+///
+/// Fails closed as `genie_stream_redactor_push` does (`*text_out` NULL, nothing released).
+/// If the stream ended inside a multi-byte character, gives GENIE_STATUS_INVALID_UTF8 naming
+/// the stream offset where it began, and the stream is unchanged. Both pointers must not be
+/// NULL (GENIE_STATUS_NULL_ARGUMENT). Not thread-safe.
+///
+/// # Safety
+/// `stream` is NULL or a live stream redactor; `text_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn genie_stream_redactor_flush(
+    stream: *mut genie_stream_redactor,
+    text_out: *mut *mut genie_string,
+) -> genie_status {
+    boundary::call(|| {
+        // SAFETY: the caller guarantees text_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
+        write_text(out, || {
+            // SAFETY: the caller guarantees stream is NULL or live.
+            let stream = unsafe { genie_stream_redactor::from_raw(stream) }?;
+            let mut state = stream.state_mut()?;
+            if let Some(&lead) = state.pending.first() {
+                return Err(invalid_utf8(format!(
+                    "stream: the text ended inside a multi-byte UTF-8 character that began at \
+                     byte {} of the stream ({} of its {} bytes arrived); nothing was flushed \
+                     and the stream is unchanged",
+                    state.accepted - state.pending.len(),
+                    state.pending.len(),
+                    sequence_len(lead)
+                )));
+            }
+            state.stream.flush()
+        })
+    })
+}
+
+/// Writes to `*result_out` a snapshot of what the stream found so far, as a new result the
+/// caller owns and must free with `genie_redaction_free`: the findings (byte offsets into the
+/// whole stream's input, operators applied), the placeholder mapping (one numbering for the
+/// whole stream) and the counts; it has no text (`genie_redaction_text` gives an absent
+/// string). The snapshot is a copy: it stays valid after more pushes and after the stream is
+/// freed. Take it after `genie_stream_redactor_flush` for the whole stream.
+///
+/// On failure `*result_out` is set to NULL (when `result_out` is not NULL); both pointers
+/// must not be NULL (GENIE_STATUS_NULL_ARGUMENT). Not thread-safe.
+///
+/// # Safety
+/// `stream` is NULL or a live stream redactor; `result_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn genie_stream_redactor_snapshot(
+    stream: *const genie_stream_redactor,
+    result_out: *mut *mut genie_redaction,
+) -> genie_status {
+    boundary::call(|| {
+        // SAFETY: the caller guarantees result_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(result_out, "result_out") }?;
+        // SAFETY: the caller guarantees stream is NULL or live.
+        let snapshot = unsafe { genie_stream_redactor::from_raw(stream) }.and_then(|stream| {
+            let state = stream.state()?;
+            Ok(genie_redaction::new(
+                None,
+                Redacted {
+                    text: String::new(),
+                    findings: state.stream.findings().to_vec(),
+                    mapping: state.stream.mapping().clone(),
+                    counts: state.stream.counts().clone(),
+                },
+            ))
+        });
+        match snapshot {
+            Ok(snapshot) => {
+                out.write(snapshot.into_raw());
+                Ok(())
+            }
+            Err(error) => {
+                out.write(std::ptr::null_mut());
+                Err(error)
+            }
+        }
+    })
+}
+
+/// Frees a stream redactor and everything it holds (text held back and never flushed is
+/// discarded, unreleased). NULL is accepted and does nothing. Results and strings it handed
+/// out stay valid. Do not use the pointer afterwards. Not thread-safe.
+///
+/// # Safety
+/// `stream` is NULL or a live stream redactor, not used again afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn genie_stream_redactor_free(stream: *mut genie_stream_redactor) {
+    // SAFETY: the caller guarantees stream is NULL or live, and gives it up.
+    boundary::catch(|| (), || unsafe { genie_stream_redactor::free_raw(stream) });
+}
