@@ -1,16 +1,18 @@
-//! Checking and converting Python arguments: the byte chunks given to `feed` and the size
-//! limits given to constructors.
+//! Checking and converting Python arguments: the byte chunks given to `feed`, the size limits
+//! given to constructors, and the texts given to the redactor.
 //!
 //! Wrong types raise `InvalidArgumentError` (a `TypeError` and `ValueError` too) naming the
 //! argument, the type received and what is accepted, instead of pyo3's generic conversion
 //! errors, so every genie entry point fails the same way.
 
 use genie_core::sse::ParserOptions;
+use genie_core::{Error, ErrorKind};
+use pyo3::exceptions::PyUnicodeEncodeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyInt, PyMemoryView, PyString};
 
-use crate::errors::invalid_argument;
+use crate::errors::{invalid_argument, to_py_err};
 
 /// The bytes of a chunk given to `feed`: borrowed from a `bytes` object, or a copy.
 pub enum Chunk<'py> {
@@ -143,6 +145,71 @@ pub fn text<'py>(py: Python<'py>, name: &str, value: &Bound<'py, PyAny>) -> PyRe
             py,
             format!("{name}: expected str, got {}", type_name(value)),
         )),
+    }
+}
+
+/// A `str` argument as UTF-8, for the redactor.
+///
+/// The abi3 wheel targets CPython 3.9, whose limited API has no borrowed UTF-8 view of a `str`
+/// (`PyUnicode_AsUTF8AndSize` joined it in 3.10), so the text is encoded once into an immutable
+/// `bytes` object that this value owns. pyo3's `to_cow` would copy a second time into a
+/// `String`. Owning the `bytes` also lets the GIL be released while Rust reads the text: no
+/// Python code can change or free it.
+pub struct Utf8Text<'py> {
+    utf8: Bound<'py, PyBytes>,
+    chars: usize,
+}
+
+impl Utf8Text<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: `utf8` is the output of CPython's strict UTF-8 encoder (`str.encode("utf-8")`
+        // without error handler), which only produces valid UTF-8 and raises on lone
+        // surrogates, and a `bytes` object is immutable.
+        unsafe { std::str::from_utf8_unchecked(self.utf8.as_bytes()) }
+    }
+
+    /// Whether every character is ASCII, so byte offsets are code point offsets (O(1): the
+    /// UTF-8 length equals the number of code points only then).
+    pub fn is_ascii(&self) -> bool {
+        self.utf8.as_bytes().len() == self.chars
+    }
+}
+
+/// A `str` argument named `name`, encoded to UTF-8. Other types raise `InvalidArgumentError`; a
+/// `str` holding a lone surrogate (which has no UTF-8 form) raises `InvalidUtf8Error`.
+pub fn utf8_text<'py>(
+    py: Python<'py>,
+    name: &str,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Utf8Text<'py>> {
+    let Ok(text) = value.cast::<PyString>() else {
+        let hint = if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
+            " (decode bytes first, e.g. data.decode(\"utf-8\", errors=\"replace\"))"
+        } else {
+            ""
+        };
+        return Err(invalid_argument(
+            py,
+            format!("{name}: expected str, got {}{hint}", type_name(value)),
+        ));
+    };
+    let chars = text.len()?;
+    match text.encode_utf8() {
+        Ok(utf8) => Ok(Utf8Text { utf8, chars }),
+        Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(py) => Err(to_py_err(
+            py,
+            &Error::new(
+                ErrorKind::InvalidUtf8,
+                format!(
+                    "{name}: not valid Unicode text: {} (a lone surrogate, e.g. from bytes \
+                     decoded with errors=\"surrogateescape\"; decode with errors=\"replace\" \
+                     instead)",
+                    e.value(py)
+                ),
+            ),
+        )),
+        Err(e) => Err(e),
     }
 }
 

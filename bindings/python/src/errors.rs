@@ -3,12 +3,16 @@
 //! The classes are plain Python (so they can inherit from `ValueError`, `TimeoutError`, ... and
 //! be read by type checkers); this module finds the class for a core error code in that module's
 //! `_BY_CODE` table, caching the table on first use, and instantiates it with the core's
-//! message. `error_table()` exposes `ErrorKind::ALL` so tests can check the two agree.
+//! message. Errors of a client call also get the call's details as attributes (`attempts`,
+//! `http_status`, `provider_code`, `retry_after_ms`). `error_table()` exposes `ErrorKind::ALL`
+//! so tests can check the two agree.
 
-use genie_core::{Error, ErrorKind};
+use genie_core::{Error, ErrorDetails, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
+
+use crate::call_events::attempt_list;
 
 /// `genie_core._errors._BY_CODE`, imported once.
 static BY_CODE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
@@ -30,12 +34,27 @@ fn exception<'py>(py: Python<'py>, kind: ErrorKind, message: &str) -> PyResult<B
     }
 }
 
-/// The Python exception for a core error.
+/// The Python exception for a core error, with its details when it has some.
 pub fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
-    match exception(py, error.kind(), error.message()) {
+    let built = exception(py, error.kind(), error.message()).and_then(|instance| {
+        if let Some(details) = error.details() {
+            set_details(&instance, details)?;
+        }
+        Ok(instance)
+    });
+    match built {
         Ok(instance) => PyErr::from_value(instance),
         Err(failure) => failure,
     }
+}
+
+/// What a failed client call went through, as the attributes `GenieError` declares.
+fn set_details(instance: &Bound<'_, PyAny>, details: &ErrorDetails) -> PyResult<()> {
+    let py = instance.py();
+    instance.setattr("attempts", attempt_list(py, &details.attempts)?)?;
+    instance.setattr("http_status", details.http_status)?;
+    instance.setattr("provider_code", details.provider_code.as_deref())?;
+    instance.setattr("retry_after_ms", details.retry_after_ms)
 }
 
 /// A `LimitExceededError` (or whatever `error` is) that also carries the events the failing

@@ -2,20 +2,29 @@
 //!
 //! A private native module behind the pure-Python package `genie_core` (which re-exports it
 //! with the exception classes, type stubs and `py.typed`). It only translates: Python
-//! arguments to core types ([`args`]), core errors to the exception classes ([`errors`]), the
-//! core's parser ([`sse`]) and decoders ([`provider`]) to Python classes, and those values to
-//! and from pickles ([`pickle`]). All behaviour is in `genie_core`.
+//! arguments to core types ([`args`], [`config`]), core errors to the exception classes
+//! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]) and PII redactor
+//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`call_events`])
+//! to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
+//! `genie_core`.
 
 mod args;
+mod call_events;
+mod client;
+mod config;
 mod errors;
+mod offsets;
 mod pickle;
 mod provider;
+mod redact;
+mod redacted;
 mod sse;
 
 use pyo3::prelude::*;
 
-/// genie's native core: the SSE parser and the provider stream decoders. Import the public
-/// names from ``genie_core``, not from here.
+/// genie's native core: the SSE parser, the provider stream decoders, the PII redactor and the
+/// resilient streaming client.
+/// Import the public names from ``genie_core``, not from here.
 #[pymodule]
 #[pyo3(name = "_genie_core")]
 fn genie_core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -29,5 +38,16 @@ fn genie_core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<provider::PyUsage>()?;
     m.add_class::<provider::PyProviderError>()?;
     m.add_class::<provider::PyStreamSummary>()?;
+    m.add_class::<redact::PyRedactor>()?;
+    m.add_class::<redact::PyStreamRedactor>()?;
+    m.add_class::<redacted::PyFinding>()?;
+    m.add_class::<redacted::PyRedacted>()?;
+    m.add_class::<redacted::PyMapping>()?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<client::PyCallStream>()?;
+    m.add_class::<client::PySyncCallStream>()?;
+    m.add_class::<call_events::PyCallEvent>()?;
+    m.add_class::<call_events::PyCallSummary>()?;
+    m.add_class::<call_events::PyAttempt>()?;
     Ok(())
 }

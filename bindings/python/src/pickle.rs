@@ -1,6 +1,6 @@
-//! Pickling (and `copy`) for the value classes, so events and summaries can cross process
-//! boundaries (`multiprocessing`, `concurrent.futures`), alone or inside a
-//! `LimitExceededError.events`.
+//! Pickling (and `copy`) for the value classes, so events, summaries, redaction results and
+//! client call values can cross process boundaries (`multiprocessing`, `concurrent.futures`),
+//! alone or inside a `LimitExceededError.events` or a client error's `.attempts`.
 //!
 //! Each value's `__reduce__` returns `(genie_core._genie_core._unpickle, (class name, state))`;
 //! `_unpickle` rebuilds the value through the core's types, so an unpickled value is exactly
@@ -9,12 +9,16 @@
 use genie_core::provider::{
     ErrorClass, FinishReason, Provider, ProviderError, StreamEvent, StreamSummary, Usage,
 };
+use genie_core::redact::Mapping;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyTuple};
+use std::collections::BTreeMap;
 
+use crate::call_events;
 use crate::errors::{invalid_argument, to_py_err};
 use crate::provider::{PyProviderError, PyStreamEvent, PyStreamSummary, PyUsage};
+use crate::redacted::{self, PyFinding, PyMapping, PyRedacted};
 use crate::sse::PySseEvent;
 
 static UNPICKLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -47,6 +51,13 @@ type EventState<'py> = (
     Option<Bound<'py, PyProviderError>>,
     Option<String>,
     Option<String>,
+);
+type FindingState = (String, usize, usize, Option<String>);
+type RedactedState<'py> = (
+    String,
+    Vec<Bound<'py, PyFinding>>,
+    Bound<'py, PyMapping>,
+    BTreeMap<String, u64>,
 );
 type SummaryState<'py> = (
     String,
@@ -89,15 +100,49 @@ pub fn unpickle<'py>(
         }
         "StreamEvent" => {
             let event = stream_event(state.extract().map_err(|_| bad())?).ok_or_else(bad)?;
-            Ok(Bound::new(py, PyStreamEvent::new(py, event)?)?.into_any())
+            Ok(Bound::new(py, PyStreamEvent::new(py, event.as_event_ref())?)?.into_any())
         }
         "StreamSummary" => {
             let state: SummaryState<'_> = state.extract().map_err(|_| bad())?;
             let summary = stream_summary(py, state)?.ok_or_else(bad)?;
             Ok(Bound::new(py, PyStreamSummary(summary))?.into_any())
         }
+        "Finding" => {
+            let finding = finding(state.extract().map_err(|_| bad())?).ok_or_else(bad)?;
+            Ok(Bound::new(py, finding)?.into_any())
+        }
+        "Mapping" => {
+            let (pairs,): (Vec<(String, String)>,) = state.extract().map_err(|_| bad())?;
+            Ok(Bound::new(py, PyMapping(pairs.into_iter().collect::<Mapping>()))?.into_any())
+        }
+        "Redacted" => {
+            let (text, findings, mapping, counts): RedactedState<'_> =
+                state.extract().map_err(|_| bad())?;
+            let findings = findings.iter().map(|f| f.get().clone()).collect();
+            let mapping = mapping.get().0.clone();
+            Ok(Bound::new(py, PyRedacted::new(py, &text, findings, mapping, counts)?)?.into_any())
+        }
+        "CallEvent" | "CallSummary" | "Attempt" => {
+            call_events::unpickle(py, class, state)?.ok_or_else(bad)
+        }
         _ => Err(bad()),
     }
+}
+
+fn finding((kind, start, end, operator): FindingState) -> Option<PyFinding> {
+    let operator = match operator {
+        Some(name) => Some(redacted::operator(&name)?),
+        None => None,
+    };
+    if start > end {
+        return None;
+    }
+    Some(PyFinding {
+        entity: redacted::entity(&kind)?,
+        start,
+        end,
+        operator,
+    })
 }
 
 fn usage(state: UsageState) -> Usage {

@@ -7,7 +7,7 @@
 //! `finish_reason`, `kind`, `provider`) are the core's stable lowercase strings.
 
 use genie_core::provider::{
-    FinishReason, Provider, ProviderError, StreamDecoder, StreamEvent, StreamSummary, Usage,
+    FinishReason, Provider, ProviderError, StreamDecoder, StreamEventRef, StreamSummary, Usage,
 };
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -180,7 +180,7 @@ pub struct PyStreamEvent {
 }
 
 impl PyStreamEvent {
-    pub(crate) fn new(py: Python<'_>, event: StreamEvent) -> PyResult<Self> {
+    pub(crate) fn new(py: Python<'_>, event: StreamEventRef<'_>) -> PyResult<Self> {
         let none = || py.None();
         let text = |s: &str| PyString::new(py, s).into_any().unbind();
         let mut out = PyStreamEvent {
@@ -194,24 +194,24 @@ impl PyStreamEvent {
             payload: none(),
         };
         match event {
-            StreamEvent::Text(delta) => out.text = text(&delta),
-            StreamEvent::Usage(usage) => {
+            StreamEventRef::Text(delta) => out.text = text(delta),
+            StreamEventRef::Usage(usage) => {
                 out.kind = intern!(py, "usage").clone().unbind();
                 out.usage = Py::new(py, PyUsage(usage))?.into_any();
             }
-            StreamEvent::Finish { reason, raw } => {
+            StreamEventRef::Finish { reason, raw } => {
                 out.kind = intern!(py, "finish").clone().unbind();
                 out.finish_reason = text(reason.as_str());
-                out.raw_finish_reason = text(&raw);
+                out.raw_finish_reason = text(raw);
             }
-            StreamEvent::Error(error) => {
+            StreamEventRef::Error(error) => {
                 out.kind = intern!(py, "error").clone().unbind();
-                out.error = Py::new(py, PyProviderError(error))?.into_any();
+                out.error = Py::new(py, PyProviderError(error.clone()))?.into_any();
             }
-            StreamEvent::Malformed { message, payload } => {
+            StreamEventRef::Malformed { message, payload } => {
                 out.kind = intern!(py, "malformed").clone().unbind();
-                out.message = text(&message);
-                out.payload = text(&payload);
+                out.message = text(message);
+                out.payload = text(payload);
             }
         }
         Ok(out)
@@ -406,7 +406,7 @@ impl PyStreamDecoder {
         let chunk = args::chunk(data)?;
         let mut events = Vec::new();
         let mut failure = None;
-        let result = self.0.feed(chunk.as_slice(), |event| {
+        let result = self.0.feed_ref(chunk.as_slice(), |event| {
             if failure.is_none() {
                 match PyStreamEvent::new(py, event).and_then(|event| Bound::new(py, event)) {
                     Ok(event) => events.push(event),

@@ -1,4 +1,5 @@
-"""Shared helpers for the genie_core tests: where the shared fixtures are and how to chunk.
+"""Shared helpers for the genie_core tests: where the shared fixtures are, how to chunk, and
+the mock provider the client tests run against.
 
 The fixtures live in the repository's ``tests/fixtures`` (see its README); set
 ``GENIE_FIXTURES`` to another directory of the same layout to replay other cases.
@@ -10,6 +11,10 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from mockprovider import MockProvider
 
 FIXTURES = Path(
     os.environ.get("GENIE_FIXTURES", Path(__file__).resolve().parents[3] / "tests" / "fixtures")
@@ -50,3 +55,19 @@ def chunks(data: bytes, chunking: Dict[str, Any]) -> Iterator[bytes]:
             i += 1
     else:
         raise AssertionError(f"unknown chunking {name!r}: teach conftest.chunks about it")
+
+
+@pytest.fixture(scope="session")
+def mock_provider() -> Iterator[MockProvider]:
+    """One mock provider process for the whole session."""
+    mock = MockProvider()
+    yield mock
+    mock.close()
+
+
+@pytest.fixture
+def mock(mock_provider: MockProvider) -> MockProvider:
+    """The session's mock provider with no scripts, and counts, logs and the flap clock reset."""
+    mock_provider.clear_faults()
+    mock_provider.reset()
+    return mock_provider

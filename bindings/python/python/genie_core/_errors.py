@@ -4,12 +4,17 @@ Every genie failure raises a :class:`GenieError` subclass with a stable ``code``
 ``status`` number, the same in C, Python and Node (``tests/fixtures/errors.json``). Each class
 also subclasses the builtin exception a Python caller would naturally catch (``ValueError``,
 ``TimeoutError``, ``ConnectionError``, ...). The native module raises them by looking the class
-up in :data:`_BY_CODE` by the core's code string.
+up in :data:`_BY_CODE` by the core's code string. An error that ends a client call also says
+what the call went through: ``attempts``, ``http_status``, ``provider_code``,
+``retry_after_ms``.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Type
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Optional, Type
+
+if TYPE_CHECKING:
+    from genie_core._genie_core import Attempt
 
 
 class GenieError(Exception):
@@ -25,10 +30,26 @@ class GenieError(Exception):
     status: ClassVar[int] = 0
     """The stable number of the error kind (``1004``), as in C's ``genie_status``."""
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        attempts: Optional[List[Attempt]] = None,
+        http_status: Optional[int] = None,
+        provider_code: Optional[str] = None,
+        retry_after_ms: Optional[int] = None,
+    ) -> None:
         super().__init__(message)
         self.message: str = message
         """What went wrong and what to fix, without the code prefix."""
+        self.attempts: List[Attempt] = [] if attempts is None else attempts
+        """For a client call: every attempt it made, in order (empty when none was made)."""
+        self.http_status: Optional[int] = http_status
+        """For a client call: the HTTP status of the provider response behind the error."""
+        self.provider_code: Optional[str] = provider_code
+        """For a client call: the provider's own error code or type (``"insufficient_quota"``)."""
+        self.retry_after_ms: Optional[int] = retry_after_ms
+        """For a client call: how long the provider asked to wait before trying again."""
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.message else self.code
