@@ -2,7 +2,7 @@
 # Builds and checks the Node addon from a fresh checkout: installs the pinned build tools,
 # builds the addon (release) into the workspace target/, fails if the generated index.js /
 # index.d.ts differ from the committed ones, type-checks index.d.ts against typecheck.ts, runs
-# the tests (node --test) and the example.
+# the tests (node --test) and the examples.
 #
 # Needs Node >= 20 with npm, and a Rust toolchain. Run from anywhere:
 #     bash bindings/node/ci.sh
@@ -32,9 +32,13 @@ done
 echo "== node addon: index.d.ts type-checks (tsc --strict)"
 npm run typecheck
 
-echo "== node addon: node --test"
+echo "== node addon: node --test (the client tests run against the mock provider binary)"
+cargo build --release --manifest-path "$root/Cargo.toml" -p genie-mock-provider
 npm test
 
-echo "== node addon: example"
+echo "== node addon: examples"
 node "$root/examples/node/decode_stream.js"
 node "$root/examples/node/decode_stream.js" anthropic "$root/tests/fixtures/providers/anthropic-interrupted.sse"
+node "$root/examples/node/redact.js"
+node "$root/examples/node/client.js"
+node "$root/examples/node/client.js" --each

@@ -10,6 +10,157 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * The events of one call, as an async iterator: use it with `for await`, once. Each `next()`
+ * resolves with the next `CallEvent`; the last is `done` (whose `summary.complete` is
+ * always `true`), after which the iterator is finished. A call that cannot be served rejects
+ * instead, with the error's `code` (`"STREAM_STALLED"`, `"RATE_LIMITED"`, ...), `status`,
+ * `attempts`, `httpStatus`, `providerCode` and `retryAfterMs`; an aborted signal rejects
+ * with `"CANCELLED"`.
+ *
+ * Nothing is sent until the first `next()`. Leaving the loop early (`break`, `return`, a
+ * throw) calls `return()`, which cancels the call and aborts its HTTP request at once; an
+ * iterator dropped without either is cancelled when it is garbage-collected.
+ */
+export declare class CallStream {
+  /**
+   * The next event: `{ value: event, done: false }`, then `{ value: undefined, done: true }`
+   * after `done`.
+   */
+  next(): Promise<IteratorResult<CallEvent, undefined>>
+  /**
+   * Ends the iteration early: cancels the call (its HTTP request is aborted) and resolves
+   * with `{ value: undefined, done: true }`. `for await` calls it when the loop is left
+   * early. A `next()` still pending resolves with `done: true`.
+   */
+  return(): Promise<IteratorReturnResult<undefined>>
+  /** The iterator itself (it can be iterated once). */
+  [globalThis.Symbol.asyncIterator](): this
+}
+
+/**
+ * A resilient LLM client: streams an answer from a route of models (the requested one, then
+ * its fallbacks) and rescues what goes wrong on the way — retries 429s and 5xx with backoff
+ * (honouring `Retry-After`), fails over from a silent provider, reconnects a stream that
+ * stalls or is cut and then asks without streaming, routes around models whose circuit
+ * breaker is open — within one deadline per call. A truncated answer is never reported as
+ * complete, and text that has to be replaced is announced by a `reset` event first.
+ *
+ * One client serves any number of concurrent calls (one connection pool, one set of circuit
+ * breakers): make it once and share it. API keys are read from the environment variables the
+ * config names when the client is made, and never appear in errors or events.
+ */
+export declare class Client {
+  /**
+   * A client for `config`: a config object (keys in snake_case, as in a config file), JSON
+   * text (a string starting with `{`), the path of a JSON file, or `undefined`/`null` for
+   * the runbook's defaults (Gemini, reading `GEMINI_API_KEY`).
+   *
+   * @throws {Error} `code` `"INVALID_CONFIG"` with the path of the bad value in the message
+   * (`"timeouts.stall_gap_ms: must be > 0"`, `"providers.openai.api_key_env: environment
+   * variable OPENAI_API_KEY is not set"`), also for a file that cannot be read;
+   * `"INVALID_ARGUMENT"` if `config` is none of the above.
+   */
+  constructor(config?: ClientConfig | string | null)
+  /**
+   * Starts a call and returns its events as an async iterator:
+   *
+   * ```js
+   * for await (const event of client.stream(request, { signal })) { ... }
+   * ```
+   *
+   * The last event is `done` with the summary; a call that cannot be served makes the loop
+   * throw the error instead. Nothing is sent until the iteration starts.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` (synchronously) if `request` is not a valid
+   * request (the message names the path of the bad value) or `options` is invalid.
+   */
+  stream(request: CallRequest, options?: CallOptions | null): CallStream
+  /**
+   * Makes a call and hands each event to `onEvent` as it happens, in order; resolves with
+   * the summary once `onEvent` has had the `done` event. If `onEvent` returns a promise,
+   * the next event waits for it (backpressure). If `onEvent` throws (or its promise
+   * rejects), the call is cancelled and the returned promise rejects with that error.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` (synchronously) if `request` is not a valid
+   * request, `onEvent` is not a function or `options` is invalid. The promise rejects with
+   * the call's error (`code`, `status`, `attempts`, `httpStatus`, `providerCode`,
+   * `retryAfterMs`), or `"CANCELLED"` when the signal aborts.
+   */
+  streamEach(request: CallRequest, onEvent: (event: CallEvent) => void | Promise<void>, options?: CallOptions | null): Promise<CallSummary>
+  /**
+   * Makes a call and resolves with its summary, the whole answer in `summary.text`. The same
+   * machinery as `stream()` (retries, reconnects, fail-overs), without the events.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` (synchronously) if `request` is not a valid
+   * request or `options` is invalid. The promise rejects with the call's error (`code`,
+   * `status`, `attempts`, `httpStatus`, `providerCode`, `retryAfterMs`), or `"CANCELLED"`
+   * when the signal aborts.
+   */
+  complete(request: CallRequest, options?: CallOptions | null): Promise<CallSummary>
+}
+
+/**
+ * A PII redactor: finds e-mail addresses, phone numbers, card numbers, SSNs, IBANs, IP
+ * addresses, URLs, API keys, birth dates, medical record numbers, street addresses, names
+ * (and the config's tenant types) in text, and replaces them. Immutable: one redactor can
+ * serve every request.
+ *
+ * Offsets are UTF-16 code units, so `text.slice(start, end)` is a finding's value. Text must
+ * be well-formed: a string holding a lone surrogate is refused with `code` `"INVALID_UTF8"`
+ * (`text.toWellFormed()` replaces them).
+ *
+ * Fail closed: if redaction fails inside genie the call throws `"REDACTION_FAILED"` and
+ * returns no text, never the input.
+ */
+export declare class Redactor {
+  /**
+   * A redactor for `config`: `undefined`/`null` (profile `"general"`: the twelve built-in
+   * types, each replaced by `<TYPE>`), a config object, JSON text (a string starting with
+   * `{`), or the path of a JSON file (relative to `process.cwd()`).
+   *
+   * @throws {Error} `code` `"INVALID_CONFIG"` with the path of the bad value in the message
+   * (`"allowlist.regex[1]: invalid regex: ..."`), also for a file that cannot be read or a
+   * `hash_key_env` variable that is not set; `"INVALID_ARGUMENT"` if `config` is not one of
+   * the above.
+   */
+  constructor(config?: RedactorConfig | string | null)
+  /**
+   * The PII in `text`, in text order, not overlapping (`operator` is `null`).
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `text` is not a string; `"INVALID_UTF8"`
+   * if it holds a lone surrogate; `"REDACTION_FAILED"` on an internal failure.
+   */
+  find(text: string): Array<Finding>
+  /**
+   * Redacts `text`: `{ text, findings, mapping, counts }`. Runs on the calling thread;
+   * `redactAsync` runs the same work on the thread pool.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `text` is not a string; `"INVALID_UTF8"`
+   * if it holds a lone surrogate; `"REDACTION_FAILED"` (and no text) on an internal failure.
+   */
+  redact(text: string): Redacted
+  /**
+   * `redact` without blocking the event loop: the text is copied out of the JS string on
+   * the calling thread, detection and replacement run on libuv's thread pool, and the
+   * result objects are made back on the calling thread. The same result as `redact`; worth
+   * it for large texts (about 1 MB and up), where `redact` would stall other requests.
+   *
+   * @throws {Error} synchronously, the argument errors of `redact`. The promise rejects with
+   * `code` `"REDACTION_FAILED"` (and no text) on an internal failure.
+   */
+  redactAsync(text: string): Promise<Redacted>
+  /**
+   * Puts the original values of `mapping` (a `Redacted.mapping`, or a stream's) back into
+   * `text` (a model's answer): every placeholder of the mapping becomes its value;
+   * anything else, unknown placeholders included, stays.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `text` is not a string or `mapping` not
+   * an object of strings; `"INVALID_UTF8"` if either holds a lone surrogate.
+   */
+  restore(text: string, mapping: Record<string, string>): string
+}
+
+/**
  * An incremental, exact WHATWG server-sent-events parser.
  *
  * Feed it the bytes of a response body as they arrive, in any chunk sizes; each `feed`
@@ -85,6 +236,260 @@ export declare class StreamDecoder {
   get complete(): boolean
 }
 
+/**
+ * Redacts a model's answer as it streams: push the text in chunks of any size, get back the
+ * redacted text that can be shown now, and `flush()` at the end. The output equals redacting
+ * the whole text at once (a value split across chunks, `"jane.doe@ex"` + `"ample.com"`, is
+ * caught), with a bounded hold-back: at most 768 bytes plus the last chunk, more only while
+ * one unbroken token such as a URL is still arriving (never more than 16 KiB).
+ *
+ * Chunks are strings. A surrogate pair may be split between two chunks (a chunk ending in the
+ * high half is completed by the next); any other lone surrogate is refused with
+ * `"INVALID_UTF8"`, and the refused chunk leaves the stream as it was. `findings` offsets
+ * are UTF-16 offsets into all the chunks pushed, joined.
+ *
+ * One stream per answer; placeholders are numbered across the whole stream. After a
+ * `"REDACTION_FAILED"` error the stream refuses further chunks.
+ */
+export declare class StreamRedactor {
+  /**
+   * A stream redactor with `redactor`'s configuration.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `redactor` is not a `Redactor`.
+   */
+  constructor(redactor: Redactor)
+  /**
+   * Takes the next chunk of the answer; returns the redacted text that can be released now
+   * (often `""` while a possible value is still arriving).
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `chunk` is not a string; `"INVALID_UTF8"`
+   * for a lone surrogate (the chunk is refused, the stream unchanged);
+   * `"REDACTION_FAILED"` (and no text) on an internal failure.
+   */
+  push(chunk: string): string
+  /**
+   * Ends the stream; returns the rest of the redacted text.
+   *
+   * @throws {Error} `code` `"INVALID_UTF8"` if the last chunk ended with half a surrogate
+   * pair (push the other half, then flush again); `"REDACTION_FAILED"` (and no text) on an
+   * internal failure.
+   */
+  flush(): string
+  /** Placeholder → original value for the whole stream so far, for `Redactor.restore`. */
+  get mapping(): Record<string, string>
+  /** The findings so far, with UTF-16 offsets into all the chunks pushed, joined. */
+  get findings(): Array<Finding>
+  /** Findings per type name so far. */
+  get counts(): Record<string, number>
+}
+
+/** Values never redacted: global rules, and rules for one type in `by_type`. */
+export interface AllowlistConfig {
+  /** Values allowed exactly, for every type. */
+  values?: Array<string>
+  /** Globs, for every type. */
+  patterns?: Array<string>
+  /** Regexes, for every type. */
+  regex?: Array<string>
+  /** Rules by type name. */
+  by_type?: Record<string, AllowRules>
+}
+
+/**
+ * Allowlist rules: exact `values`, glob `patterns` (`*@acme.com`), `regex` searched in the
+ * value.
+ */
+export interface AllowRules {
+  /** Values allowed exactly. */
+  values?: Array<string>
+  /** Globs over the whole value (`*` any run, `?` one character). */
+  patterns?: Array<string>
+  /** Regexes searched in the value (anchor them with `^`/`$`). */
+  regex?: Array<string>
+}
+
+/**
+ * One attempt of a call, as `CallSummary.attempts` and a failed call's `err.attempts` list
+ * them.
+ */
+export interface Attempt {
+  /** The catalogue name of the model asked. */
+  model: string
+  /** The provider's name in the config. */
+  provider: string
+  /** How it asked. */
+  mode: AttemptMode
+  /** `"ok"`, or the code of the error that ended it (`"STREAM_STALLED"`). */
+  outcome: string
+  /** The response's HTTP status, when headers arrived. */
+  httpStatus: number | null
+  /** The provider's error code or type, when it sent one. */
+  errorCode: string | null
+  /** From sending the request to the attempt's end, in milliseconds. */
+  durationMs: number
+  /** The backoff waited before it, in milliseconds. */
+  waitedMs: number
+}
+
+/**
+ * How an attempt asked the model: `"stream"`, `"non_stream"` (a plain request: the model does
+ * not stream, or the non-stream fallback), or `"reconnect"` (a stream resumed or restarted
+ * after a stall or a cut).
+ */
+export type AttemptMode = 'stream' | 'non_stream' | 'reconnect'
+
+/** Per-model circuit breakers. */
+export interface BreakerPolicy {
+  /** Opens after this many failed attempts in a row (default 5). */
+  consecutive_failures?: number
+  /** Opens when this share of the last `window` attempts failed (default 0.5). */
+  failure_rate?: number
+  /** How many recent attempts the failure rate looks at (default 20). */
+  window?: number
+  /** Attempts needed in the window before the rate counts (default 10). */
+  min_calls?: number
+  /** How long an open breaker routes around the model before probing it (default 5000). */
+  open_ms?: number
+  /** Probe attempts allowed at once while half-open (default 1). */
+  half_open_probes?: number
+}
+
+/**
+ * One thing that happened during a call, told apart by `type`, in order:
+ *
+ * - `"started"`: an attempt began: `model` and `provider` (config names), `attempt` (1-based
+ *   across the call), `mode` (`"stream"` or `"non_stream"`);
+ * - `"text"`: `text`, a piece of the answer to append to what was shown since the start or
+ *   the last `reset`;
+ * - `"reset"`: discard all text shown so far, replacement text follows: `reason` (short,
+ *   user-facing) and the `model` whose text is discarded;
+ * - `"notice"`: something the user may want to know (a toast): `kind`, `message` (a short
+ *   user-facing sentence), `model` (the one failed over to, for `"failed_over"`), `delayMs`
+ *   (the wait before the next attempt, or `null`);
+ * - `"usage"`: `usage`, the answering attempt's final usage, once, right before `"done"`;
+ * - `"done"`: `summary`, the call is over and the answer is whole. Always the last event of a
+ *   served call; a call that cannot be served ends with an error instead.
+ */
+export type CallEvent =
+  | { type: 'started'; model: string; provider: string; attempt: number; mode: 'stream' | 'non_stream' }
+  | { type: 'text'; text: string }
+  | { type: 'reset'; reason: string; model: string }
+  | { type: 'notice'; kind: NoticeKind; message: string; model: string; delayMs: number | null }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'done'; summary: CallSummary }
+
+/** The options of a call. */
+export interface CallOptions {
+  /**
+   * Aborting it cancels the call: the HTTP request is aborted and the pending promise
+   * rejects with `code` `"CANCELLED"` (at once, if it is already aborted).
+   */
+  signal?: AbortSignal | null
+}
+
+/** One call's request: the same JSON shape in every language. */
+export interface CallRequest {
+  /** The model to ask first (a catalogue name); the config's `default_model` when absent. */
+  model?: string | null
+  /** The models to try after it; the config's route for `model` when absent. */
+  fallbacks?: Array<string> | null
+  /** The system prompt. */
+  system?: string | null
+  /** The conversation, oldest first (at least one message). */
+  messages: Array<Message>
+  /** The output token limit. */
+  max_output_tokens?: number | null
+  /** Sampling temperature. */
+  temperature?: number | null
+  /** Stop sequences. */
+  stop?: Array<string>
+  /**
+   * Fields merged into the body sent to a provider, keyed by provider kind (`"gemini"`,
+   * `"openai"`, `"openai-responses"`, `"anthropic"`) or provider name; objects merge
+   * recursively, anything else replaces.
+   */
+  extra?: Record<string, Record<string, unknown>>
+}
+
+/**
+ * What a served call amounted to: the `summary` of the `done` event, and what `complete()`
+ * and `streamEach()` resolve with.
+ */
+export interface CallSummary {
+  /** The model that answered (catalogue name). */
+  model: string
+  /** Its provider's name in the config. */
+  provider: string
+  /** The whole answer: what remains after the last `reset`. */
+  text: string
+  /** The answering attempt's usage only: failed attempts are not billed to it. */
+  usage: Usage
+  /** Why the model stopped, or `null` if it did not say. */
+  finishReason: FinishReason | null
+  /** The provider's own finish reason, or `null`. */
+  rawFinishReason: string | null
+  /** Always `true`: a truncated answer is never summarised as served (it is an error). */
+  complete: boolean
+  /** From the call's start to the answering attempt's response headers, in milliseconds. */
+  ttfbMs: number
+  /**
+   * From the call's start to the first text of the answer kept, in milliseconds (`null` for
+   * an empty answer).
+   */
+  ttftMs: number | null
+  /** From the call's start to its end, in milliseconds. */
+  totalMs: number
+  /** Output tokens per second from the first kept text to the end, when both are known. */
+  outputTokensPerS: number | null
+  /** Every attempt, in order, the answering one last. */
+  attempts: Array<Attempt>
+  /** Events skipped as malformed across the call's attempts. */
+  malformedEvents: number
+}
+
+/**
+ * The client's configuration document (every section optional: absent ones take the
+ * runbook's defaults — a Gemini provider reading `GEMINI_API_KEY`, flash by default with
+ * flash-lite as the downgrade, a 10 s stall gap, one reconnect then a non-stream request).
+ */
+export interface ClientConfig {
+  /** Provider endpoints by name (the name models refer to). */
+  providers?: Record<string, ProviderConfig>
+  /** The model catalogue by name (the name requests and routes use). */
+  models?: Record<string, ModelConfig>
+  /** Per model, the models to try after it, in order. */
+  fallbacks?: Record<string, Array<string>>
+  /** The model used when a request names none. */
+  default_model?: string | null
+  /** Deadlines, in milliseconds. */
+  timeouts?: Timeouts
+  /** Retries on the same model. */
+  retry?: RetryPolicy
+  /** What to do when a stream stalls or is cut mid-answer. */
+  reconnect?: ReconnectPolicy
+  /**
+   * After the reconnects fail, ask the same model once more without streaming (default
+   * `true`).
+   */
+  non_stream_fallback?: boolean
+  /** On HTTP 402, move on to models of other providers instead of failing (default `false`). */
+  fail_over_on_payment_required?: boolean
+  /** Per-model circuit breakers. */
+  breaker?: BreakerPolicy
+  /** A malformed event fails the attempt instead of being skipped and counted. */
+  strict?: boolean
+}
+
+/** A tenant-defined type: `{ type: "ACME_MRN", regex: "ACME-\\d{6}", context: ["mrn"] }`. */
+export interface CustomPattern {
+  /** Its SCREAMING_SNAKE name. */
+  type: string
+  /** Rust `regex` syntax; every repetition bounded (matches of 1 to 256 bytes). */
+  regex: string
+  /** Words of which one must appear shortly before a match (whole word, any case). */
+  context?: Array<string>
+}
+
 /** What kind of in-band error a provider sent inside a stream. */
 export type ErrorClass = 'rate_limit' | 'overloaded' | 'invalid_request' | 'content_filter' | 'other'
 
@@ -103,10 +508,94 @@ export interface ErrorTableEntry {
 }
 
 /**
+ * One detected value. Findings never carry the value itself: `text.slice(start, end)` of the
+ * input is it.
+ */
+export interface Finding {
+  /** The entity type: `"EMAIL"`, `"PHONE"`, ..., or a tenant type's name. */
+  type: string
+  /** UTF-16 offset of the value's first code unit in the input. */
+  start: number
+  /** UTF-16 offset just after the value. */
+  end: number
+  /** The operator `redact` applied; `null` from `find`. */
+  operator: Operator | null
+}
+
+/**
  * Why the model stopped, normalised across providers (the provider's own value is in
  * `rawFinishReason`).
  */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error' | 'other'
+
+/** One message of the conversation: a string, or text and image parts. */
+export interface Message {
+  /** Who said it. */
+  role: 'user' | 'assistant'
+  /** What was said. */
+  content: string | Array<MessagePart>
+}
+
+/**
+ * A part of a message: `{ type: "text", text }`, or an image given inline
+ * (`{ type: "image", mime_type: "image/png", data: "<base64>" }`) or by `url`.
+ */
+export type MessagePart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; mime_type?: string | null; data?: string | null; url?: string | null }
+
+/** One model of the catalogue. */
+export interface ModelConfig {
+  /** The provider (a key of `providers`). */
+  provider: string
+  /** The provider's model id; the catalogue name when absent. */
+  id?: string | null
+  /** The context window in tokens, used to route a too-long prompt to a larger model. */
+  context_window?: number | null
+  /** Whether the model accepts an assistant prefill (the `continue` reconnect strategy). */
+  prefill?: boolean
+  /** Whether to stream from this model (default `true`). */
+  stream?: boolean
+}
+
+/** What a `notice` event is about. */
+export type NoticeKind = 'retrying' | 'reconnecting' | 'non_stream_fallback' | 'failed_over' | 'circuit_open'
+
+/** The operator `redact` applied to a finding (and the `type` of an operator in a config). */
+export type Operator = 'replace' | 'mask' | 'hash' | 'remove' | 'placeholder'
+
+/** How one entity type is redacted: `{ type: "mask", keep_last: 4, char: "*" }`. */
+export interface OperatorConfig {
+  /** The operator. */
+  type: Operator
+  /** `mask` only: characters kept at the end (default 4). */
+  keep_last?: number
+  /** `mask` only: the masking character (default `"*"`). */
+  char?: string
+}
+
+/**
+ * A domain profile: `"general"` (support tickets, chat), `"healthcare"` (clinical labels on;
+ * add `dates: true` for HIPAA Safe Harbor) or `"tech"` (secrets announced in prose on).
+ */
+export type Profile = 'general' | 'healthcare' | 'tech'
+
+/** One provider endpoint. */
+export interface ProviderConfig {
+  /** The wire format. */
+  kind: 'gemini' | 'openai' | 'openai-responses' | 'anthropic'
+  /** Scheme, host and optional path prefix; the provider's public endpoint when absent. */
+  base_url?: string | null
+  /**
+   * The environment variable holding the API key (read when the client is made: set
+   * `process.env[name]` before); no key is sent when absent.
+   */
+  api_key_env?: string | null
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>
+  /** Overrides of the call-wide timeouts for this provider. */
+  timeouts?: ProviderTimeouts
+}
 
 /** An error the provider reported inside the stream (a record, not a thrown error). */
 export interface ProviderError {
@@ -116,6 +605,80 @@ export interface ProviderError {
   message: string
   /** The provider's own type, code or status string (`"overloaded_error"`), or `null`. */
   code: string | null
+}
+
+/** Per-provider overrides of the call-wide timeouts, in milliseconds. */
+export interface ProviderTimeouts {
+  /** Overrides `timeouts.first_byte_ms`. */
+  first_byte_ms?: number
+  /** Overrides `timeouts.first_token_ms`. */
+  first_token_ms?: number
+  /** Overrides `timeouts.stall_gap_ms`. */
+  stall_gap_ms?: number
+}
+
+/** What a reconnect after a stall or a cut does. */
+export interface ReconnectPolicy {
+  /** Reconnects before the non-stream fallback (default 1). */
+  attempts?: number
+  /** `"restart"` (default) or `"continue"` (for models with `prefill: true`). */
+  strategy?: 'restart' | 'continue'
+}
+
+/** What `redact` returns. */
+export interface Redacted {
+  /** The redacted text. */
+  text: string
+  /** What was found, in text order, with offsets into the input. */
+  findings: Array<Finding>
+  /**
+   * Placeholder → original value (`{ "[EMAIL_1]": "jane@example.com" }`), for `restore`;
+   * empty unless the `placeholder` operator ran. It holds the PII: keep it where the
+   * original text may be kept.
+   */
+  mapping: Record<string, string>
+  /** Findings per type name (`{ EMAIL: 2 }`); types with none are absent. */
+  counts: Record<string, number>
+}
+
+/** The redactor's configuration document (every key optional; snake_case as in a config file). */
+export interface RedactorConfig {
+  /** The domain profile (default `"general"`). */
+  profile?: Profile
+  /** The exact set of enabled types, by name (default: the profile's). */
+  entities?: Array<string> | null
+  /** Operators by type name, plus `"default"` for the others (default: replace). */
+  operators?: Record<string, OperatorConfig>
+  /** Values never redacted. */
+  allowlist?: AllowlistConfig
+  /** Tenant-defined types. */
+  custom?: Array<CustomPattern>
+  /**
+   * The region numbers without `+` are dialled from (ISO 3166 alpha-2, default `"US"`;
+   * `null`: only `+`-prefixed numbers are phones).
+   */
+  phone_region?: string | null
+  /**
+   * The environment variable holding the `hash` operator's HMAC key, read when the
+   * redactor is made (set `process.env[name]` before).
+   */
+  hash_key_env?: string | null
+  /** The generic `DATE` type (HIPAA Safe Harbor; default `false`). */
+  dates?: boolean
+}
+
+/** Retries on the same model. */
+export interface RetryPolicy {
+  /** Attempts per model, the first included (default 3). */
+  max_attempts?: number
+  /** Full-jitter backoff base (default 500). */
+  base_ms?: number
+  /** The backoff's ceiling (default 8000). */
+  cap_ms?: number
+  /** Retries allowed per call made, over a 10 s window (default 0.2). */
+  budget_ratio?: number
+  /** Retries always allowed per second (default 10). */
+  budget_min_retries_per_s?: number
 }
 
 /** One dispatched server-sent event. */
@@ -183,6 +746,28 @@ export interface StreamSummary {
   malformedEvents: number
   /** How many keep-alives (SSE comments and `ping` events) arrived. */
   keepalives: number
+}
+
+/** Deadlines, in milliseconds; every one must be > 0. */
+export interface Timeouts {
+  /** TCP and TLS connection (default 5000). */
+  connect_ms?: number
+  /**
+   * From sending a request to its response headers (default 15000); a route silent this
+   * long is failed over, not retried.
+   */
+  first_byte_ms?: number
+  /** From sending a streaming request to its first text (default 30000). */
+  first_token_ms?: number
+  /**
+   * The longest silence inside a streaming body, from the last byte received (default
+   * 10000).
+   */
+  stall_gap_ms?: number
+  /** The longest a non-streaming request may take (default 60000). */
+  non_stream_ms?: number
+  /** The one deadline of a whole call, retries and fail-overs included (default 90000). */
+  total_ms?: number
 }
 
 /**

@@ -835,9 +835,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CallStream = nativeBinding.CallStream
+module.exports.Client = nativeBinding.Client
+module.exports.Redactor = nativeBinding.Redactor
 module.exports.SseParser = nativeBinding.SseParser
 module.exports.StreamDecoder = nativeBinding.StreamDecoder
+module.exports.StreamRedactor = nativeBinding.StreamRedactor
+module.exports.AttemptMode = nativeBinding.AttemptMode
 module.exports.ErrorClass = nativeBinding.ErrorClass
 module.exports.errorTable = nativeBinding.errorTable
 module.exports.FinishReason = nativeBinding.FinishReason
+module.exports.NoticeKind = nativeBinding.NoticeKind
+module.exports.Operator = nativeBinding.Operator
+module.exports.Profile = nativeBinding.Profile
 module.exports.version = nativeBinding.version

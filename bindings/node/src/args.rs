@@ -27,7 +27,7 @@ pub struct SseParserOptions<'a> {
     pub max_event_bytes: Option<Unknown<'a>>,
 }
 
-const OPTION_NAMES: &str = "maxLineBytes, maxEventBytes";
+const OPTION_NAMES: [&str; 2] = ["maxLineBytes", "maxEventBytes"];
 
 /// The bytes of a `chunk` argument: a `Buffer` or any `Uint8Array` view (only the view's own
 /// bytes, whatever its offset into a larger `ArrayBuffer`).
@@ -78,7 +78,7 @@ pub(crate) fn parser_options(env: &Env, value: Option<Unknown<'_>>) -> napi::Res
             ),
         ));
     }
-    reject_unknown_keys(env, &Object::from_unknown(value)?)?;
+    reject_unknown_keys(env, "options", &Object::from_unknown(value)?, &OPTION_NAMES)?;
     let given = SseParserOptions::from_unknown(value)?;
     if let Some(limit) = given_value(given.max_line_bytes)? {
         options.max_line_bytes = byte_limit(env, "maxLineBytes", limit)?;
@@ -99,8 +99,14 @@ fn given_value(value: Option<Unknown<'_>>) -> napi::Result<Option<Unknown<'_>>> 
     }
 }
 
-/// A misspelt option (or a Python-style `max_line_bytes`) must not silently mean "default".
-fn reject_unknown_keys(env: &Env, options: &Object<'_>) -> napi::Result<()> {
+/// A misspelt option (or a Python-style `max_line_bytes`) must not silently mean "default":
+/// any own key of `options` (the argument called `what`) outside `allowed` is refused.
+pub(crate) fn reject_unknown_keys(
+    env: &Env,
+    what: &str,
+    options: &Object<'_>,
+    allowed: &[&str],
+) -> napi::Result<()> {
     let keys = options.get_all_property_names(
         KeyCollectionMode::OwnOnly,
         KeyFilter::Enumerable,
@@ -112,10 +118,13 @@ fn reject_unknown_keys(env: &Env, options: &Object<'_>) -> napi::Result<()> {
             continue; // symbol keys cannot name an option
         }
         let key = String::from_unknown(key)?;
-        if key != "maxLineBytes" && key != "maxEventBytes" {
+        if !allowed.contains(&key.as_str()) {
             return Err(invalid_argument(
                 env,
-                &format!("options: unknown option {key:?}; the options are {OPTION_NAMES}"),
+                &format!(
+                    "{what}: unknown option {key:?}; the options are {}",
+                    allowed.join(", ")
+                ),
             ));
         }
     }
@@ -149,7 +158,7 @@ fn byte_limit(env: &Env, name: &str, value: Unknown<'_>) -> napi::Result<usize> 
 }
 
 /// Formats a number the way JavaScript prints it, for messages.
-fn js_number(number: f64) -> String {
+pub(crate) fn js_number(number: f64) -> String {
     if number.is_infinite() {
         if number > 0.0 {
             "Infinity"
@@ -163,7 +172,7 @@ fn js_number(number: f64) -> String {
 }
 
 /// What kind of value was given, for messages ("a string", "null", "an Array", ...).
-fn describe(value: &Unknown<'_>) -> napi::Result<String> {
+pub(crate) fn describe(value: &Unknown<'_>) -> napi::Result<String> {
     let text = match value.get_type()? {
         ValueType::Undefined => "undefined",
         ValueType::Null => "null",

@@ -69,6 +69,10 @@ impl<'env> Builder<'env> {
         Ok(Null.into_unknown(self.env)?.raw())
     }
 
+    pub(crate) fn undefined(&self) -> napi::Result<sys::napi_value> {
+        Ok(().into_unknown(self.env)?.raw())
+    }
+
     /// A new plain object with these data properties (writable, enumerable, configurable,
     /// like an object literal's), in this order.
     pub(crate) fn object(
@@ -78,28 +82,46 @@ impl<'env> Builder<'env> {
         self.descriptors.clear();
         for &(name, value) in fields {
             let name = self.name(name)?;
-            self.descriptors.push(sys::napi_property_descriptor {
-                utf8name: std::ptr::null(),
-                name,
-                method: None,
-                getter: None,
-                setter: None,
-                value,
-                attributes: sys::PropertyAttributes::writable
-                    | sys::PropertyAttributes::enumerable
-                    | sys::PropertyAttributes::configurable,
-                data: std::ptr::null_mut(),
-            });
+            self.descriptors.push(data_property(name, value));
         }
-        let object = Object::new(self.env)?;
+        self.define(None)
+    }
+
+    /// Adds data properties whose names are JS strings the caller made (keys that are data,
+    /// such as a redaction's placeholders) to `object`, an object made by [`Self::empty`].
+    /// Defining them cannot reach a `__proto__` setter, whatever the key.
+    pub(crate) fn define_keys(
+        &mut self,
+        object: sys::napi_value,
+        fields: impl IntoIterator<Item = (sys::napi_value, sys::napi_value)>,
+    ) -> napi::Result<()> {
+        self.descriptors.clear();
+        for (name, value) in fields {
+            self.descriptors.push(data_property(name, value));
+        }
+        self.define(Some(object)).map(|_| ())
+    }
+
+    /// A new plain object without properties.
+    pub(crate) fn empty(&self) -> napi::Result<sys::napi_value> {
+        Ok(Object::new(self.env)?.raw())
+    }
+
+    /// Defines the properties in `self.descriptors` on `object`, a new object (made by
+    /// [`Object::new`] when `None`).
+    fn define(&mut self, object: Option<sys::napi_value>) -> napi::Result<sys::napi_value> {
+        let object = match object {
+            Some(object) => object,
+            None => self.empty()?,
+        };
         // SAFETY: `self.env` is the live environment of the current call; `object` and every
-        // name and value in the descriptors were created in it during this call, so they are
-        // alive in its handle scope; the descriptors are plain data properties, with no
-        // callbacks or data pointers.
+        // name and value in the descriptors were created in it during this call and are alive
+        // (in its handle scope, or a nested scope still open); the descriptors are plain data
+        // properties, with no callbacks or data pointers.
         let status = unsafe {
             sys::napi_define_properties(
                 self.env.raw(),
-                object.raw(),
+                object,
                 self.descriptors.len(),
                 self.descriptors.as_ptr(),
             )
@@ -110,7 +132,7 @@ impl<'env> Builder<'env> {
                 "failed to define the properties of a result object",
             ));
         }
-        Ok(object.raw())
+        Ok(object)
     }
 
     /// A new array holding `values`, in order.
@@ -123,5 +145,21 @@ impl<'env> Builder<'env> {
             array.set(index, value)?;
         }
         Ok(array)
+    }
+}
+
+/// A writable, enumerable, configurable data property, like an object literal's.
+fn data_property(name: sys::napi_value, value: sys::napi_value) -> sys::napi_property_descriptor {
+    sys::napi_property_descriptor {
+        utf8name: std::ptr::null(),
+        name,
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: sys::PropertyAttributes::writable
+            | sys::PropertyAttributes::enumerable
+            | sys::PropertyAttributes::configurable,
+        data: std::ptr::null_mut(),
     }
 }
