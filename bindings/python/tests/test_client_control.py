@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -143,6 +144,19 @@ def test_leaving_a_sync_loop_aborts_the_http_request(hanging: HangingServer) -> 
     assert hanging.closed.wait(5), "the connection stayed open"
     assert hanging.closed_at is not None
     assert (hanging.closed_at - left_at) * 1000 < PROMPT_MS
+
+
+def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingServer) -> None:
+    # complete_sync runs its call as a task on genie's runtime: the KeyboardInterrupt must
+    # abort that task, not leave it reading the answer in the background.
+    c = hanging_client(hanging)
+    threading.Timer(0.3, lambda: signal.raise_signal(signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        c.complete_sync(request("hang"))
+    interrupted_at = time.perf_counter()
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
 
 
 def test_close_from_another_thread_ends_a_waiting_read(hanging: HangingServer) -> None:
