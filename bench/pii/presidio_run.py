@@ -1,7 +1,7 @@
 """Presidio's side of the comparison (run by compare.sh inside its throwaway venv).
 
     presidio_run.py findings   CORPUS.jsonl OUT.jsonl   # raw analyzer results, code point offsets
-    presidio_run.py throughput CORPUS.jsonl PROMPT.txt  # MB/s and 2 KB prompt latency, JSON
+    presidio_run.py throughput CORPUS.jsonl TEXTS_DIR   # MB/s and 2 KB prompt latency, JSON
 
 Presidio runs as its "pattern recognizers only" setup: the `no_op` NLP engine (no spaCy model,
 so no PERSON/LOCATION NER and no lemma-based context boosting), every predefined recognizer of
@@ -12,6 +12,7 @@ bundled in its wheel instead of fetching one.
 """
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -42,9 +43,23 @@ def findings(engine, cases, out):
             f.write(json.dumps({"id": case["id"], "findings": spans}) + "\n")
 
 
-def throughput(engine, cases, prompt_path):
-    with open(prompt_path, encoding="utf-8") as f:
-        prompt = f.read()
+def latency_us(engine, text, runs=40):
+    """Median and worst of `runs` analyze calls on `text`, in microseconds."""
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        engine.analyze(text, language="en")
+        samples.append((time.perf_counter() - t) * 1e6)
+    samples.sort()
+    return statistics.median(samples), samples[-1]
+
+
+def throughput(engine, cases, texts_dir):
+    """The rows genie's `pii_throughput throughput` prints, on the same files it wrote."""
+    def read(name):
+        with open(os.path.join(texts_dir, name), encoding="utf-8") as f:
+            return f.read()
+    mixed, prompt, dense = read("mixed.txt"), read("prompt-2k.txt"), read("dense-2k.txt")
     texts = [c["text"] for c in cases]
     corpus_bytes = sum(len(t.encode()) for t in texts)
     engine.analyze(texts[0], language="en")
@@ -56,21 +71,24 @@ def throughput(engine, cases, prompt_path):
     start = time.perf_counter()
     engine.analyze(joined, language="en")
     concat = time.perf_counter() - start
-    samples = []
-    for _ in range(40):
-        t = time.perf_counter()
-        engine.analyze(prompt, language="en")
-        samples.append((time.perf_counter() - t) * 1e6)
-    samples.sort()
+    start = time.perf_counter()
+    engine.analyze(mixed, language="en")
+    mixed_s = time.perf_counter() - start
+    prompt_med, prompt_p99 = latency_us(engine, prompt)
+    dense_med, dense_p99 = latency_us(engine, dense)
     print(json.dumps({
         "engine": "presidio",
         "corpus_bytes": corpus_bytes,
         "per_case_mb_s": corpus_bytes / per_case / 1e6,
         "concat_bytes": len(joined.encode()),
         "concat_mb_s": len(joined.encode()) / concat / 1e6,
+        "mixed_bytes": len(mixed.encode()),
+        "mixed_mb_s": len(mixed.encode()) / mixed_s / 1e6,
         "prompt_bytes": len(prompt.encode()),
-        "prompt_find_us_median": statistics.median(samples),
-        "prompt_find_us_p99": samples[-1],
+        "prompt_find_us_median": prompt_med,
+        "prompt_find_us_p99": prompt_p99,
+        "dense_prompt_find_us_median": dense_med,
+        "dense_prompt_find_us_p99": dense_p99,
     }))
 
 
