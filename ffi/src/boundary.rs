@@ -169,6 +169,23 @@ impl<T> Out<'_, T> {
     }
 }
 
+impl<T> Out<'_, *mut T> {
+    /// Stores the object `made` produced, or NULL when making it failed, and passes the
+    /// outcome on: a failed export never leaves the caller's pointer unwritten.
+    pub(crate) fn write_object(self, made: Result<*mut T>) -> Result<()> {
+        match made {
+            Ok(object) => {
+                self.write(object);
+                Ok(())
+            }
+            Err(error) => {
+                self.write(std::ptr::null_mut());
+                Err(error)
+            }
+        }
+    }
+}
+
 /// An output pointer, or `NULL_ARGUMENT` naming `name`.
 ///
 /// # Safety

@@ -68,16 +68,11 @@ fn write_client(
 ) -> Result<()> {
     // The runtime starts here rather than on the first call, so that a machine that cannot
     // start threads fails at construction, with the other configuration problems.
-    match runtime().and_then(|_| make()) {
-        Ok(client) => {
-            out.write(Box::into_raw(Box::new(genie_client { client })));
-            Ok(())
-        }
-        Err(error) => {
-            out.write(std::ptr::null_mut());
-            Err(error)
-        }
-    }
+    out.write_object(
+        runtime()
+            .and_then(|_| make())
+            .map(|client| Box::into_raw(Box::new(genie_client { client }))),
+    )
 }
 
 /// Makes a client from a JSON configuration document (the document genie's Python and Node
@@ -208,16 +203,7 @@ pub unsafe extern "C" fn genie_client_stream(
             let request = unsafe { request_arg(request_json, request_len) }?;
             Ok(genie_stream::new(runtime()?, client.client.stream(request)))
         });
-        match made {
-            Ok(stream) => {
-                out.write(stream.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(made.map(|stream| stream.into_raw()))
     })
 }
 
@@ -258,16 +244,7 @@ pub unsafe extern "C" fn genie_client_complete(
             let request = unsafe { request_arg(request_json, request_len) }?;
             block_on(runtime()?, client.client.complete(request))?
         });
-        match done {
-            Ok(summary) => {
-                out.write(genie_call_summary::into_raw(summary));
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(done.map(genie_call_summary::into_raw))
     })
 }
 

@@ -270,20 +270,13 @@ pub unsafe extern "C" fn genie_stream_decoder_new(
             let provider = Provider::from_name(&name.to_string_lossy())?;
             StreamDecoder::with_options(provider, options)
         });
-        match decoder {
-            Ok(decoder) => {
-                let state = RefCell::new(DecoderState {
-                    decoder,
-                    summary: None,
-                });
-                out.write(genie_stream_decoder { state }.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(decoder.map(|decoder| {
+            let state = RefCell::new(DecoderState {
+                decoder,
+                summary: None,
+            });
+            genie_stream_decoder { state }.into_raw()
+        }))
     })
 }
 

@@ -112,16 +112,7 @@ fn write_redactor(
     out: Out<'_, *mut genie_redactor>,
     make: impl FnOnce() -> Result<Redactor>,
 ) -> Result<()> {
-    match make() {
-        Ok(redactor) => {
-            out.write(Box::into_raw(Box::new(genie_redactor { redactor })));
-            Ok(())
-        }
-        Err(error) => {
-            out.write(std::ptr::null_mut());
-            Err(error)
-        }
-    }
+    out.write_object(make().map(|redactor| Box::into_raw(Box::new(genie_redactor { redactor }))))
 }
 
 /// Makes a redactor from a JSON configuration document (the same document genie's Python and
@@ -243,16 +234,7 @@ unsafe fn run(
             let text = unsafe { boundary::arg_utf8(text, len, "text") }?;
             operation(&redactor.redactor, text)
         });
-        match result {
-            Ok(result) => {
-                out.write(result.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(result.map(|result| result.into_raw()))
     })
 }
 
@@ -362,16 +344,7 @@ pub unsafe extern "C" fn genie_redactor_restore(
             let text = unsafe { boundary::arg_utf8(text, len, "text") }?;
             Ok(redactor.redactor.restore(text, mapping.core()))
         });
-        match restored {
-            Ok(text) => {
-                out.write(genie_string::into_raw(text));
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(restored.map(genie_string::into_raw))
     })
 }
 

@@ -135,17 +135,10 @@ pub unsafe extern "C" fn genie_sse_parser_new(
         let out = unsafe { boundary::arg_out(parser_out, "parser_out") }?;
         // SAFETY: the caller guarantees options is NULL or an options struct.
         let options = unsafe { options_arg(options) };
-        match Parser::with_options(options) {
-            Ok(parser) => {
-                let parser = RefCell::new(parser);
-                out.write(genie_sse_parser { parser }.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(Parser::with_options(options).map(|parser| {
+            let parser = RefCell::new(parser);
+            genie_sse_parser { parser }.into_raw()
+        }))
     })
 }
 

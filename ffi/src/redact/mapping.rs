@@ -214,20 +214,15 @@ pub unsafe extern "C" fn genie_mapping_clone(
         // SAFETY: the caller guarantees clone_out is NULL or writable.
         let out = unsafe { boundary::arg_out(clone_out, "clone_out") }?;
         // SAFETY: the caller guarantees mapping is NULL or live and not being changed.
-        match unsafe { boundary::arg_ref(mapping, "mapping") } {
-            Ok(mapping) => {
+        out.write_object(
+            unsafe { boundary::arg_ref(mapping, "mapping") }.map(|mapping| {
                 let clone = genie_mapping {
                     entries: mapping.entries.clone(),
                     core: mapping.core.clone(),
                 };
-                out.write(clone.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+                clone.into_raw()
+            }),
+        )
     })
 }
 

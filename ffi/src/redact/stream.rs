@@ -127,16 +127,7 @@ fn write_text(
     out: boundary::Out<'_, *mut genie_string>,
     produce: impl FnOnce() -> Result<String>,
 ) -> Result<()> {
-    match produce() {
-        Ok(text) => {
-            out.write(genie_string::into_raw(text));
-            Ok(())
-        }
-        Err(error) => {
-            out.write(std::ptr::null_mut());
-            Err(error)
-        }
-    }
+    out.write_object(produce().map(genie_string::into_raw))
 }
 
 /// Makes a stream redactor with `redactor`'s configuration. The stream keeps its own
@@ -158,8 +149,8 @@ pub unsafe extern "C" fn genie_stream_redactor_new(
         // SAFETY: the caller guarantees stream_out is NULL or writable.
         let out = unsafe { boundary::arg_out(stream_out, "stream_out") }?;
         // SAFETY: the caller guarantees redactor is NULL or a live, never-mutated redactor.
-        match unsafe { boundary::arg_ref(redactor, "redactor") } {
-            Ok(redactor) => {
+        out.write_object(
+            unsafe { boundary::arg_ref(redactor, "redactor") }.map(|redactor| {
                 let state = StreamState {
                     stream: StreamRedactor::new(redactor.redactor.clone()),
                     pending: Vec::new(),
@@ -168,14 +159,9 @@ pub unsafe extern "C" fn genie_stream_redactor_new(
                 let stream = genie_stream_redactor {
                     state: RefCell::new(state),
                 };
-                out.write(stream.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+                stream.into_raw()
+            }),
+        )
     })
 }
 
@@ -293,16 +279,7 @@ pub unsafe extern "C" fn genie_stream_redactor_snapshot(
                 },
             ))
         });
-        match snapshot {
-            Ok(snapshot) => {
-                out.write(snapshot.into_raw());
-                Ok(())
-            }
-            Err(error) => {
-                out.write(std::ptr::null_mut());
-                Err(error)
-            }
-        }
+        out.write_object(snapshot.map(|snapshot| snapshot.into_raw()))
     })
 }
 
