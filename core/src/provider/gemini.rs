@@ -109,18 +109,7 @@ fn read_chunk<'a>(r: &mut Reader<'a>, chunk: &mut Chunk<'a>) -> json::Result<()>
 }
 
 fn read_candidates<'a>(r: &mut Reader<'a>) -> json::Result<Option<Candidate<'a>>> {
-    let mut first = None;
-    if r.null()? {
-        return Ok(first);
-    }
-    r.array(|r| {
-        let candidate = read_candidate(r)?;
-        if first.is_none() && candidate.index.unwrap_or(0) == 0 {
-            first = Some(candidate);
-        }
-        Ok(())
-    })?;
-    Ok(first)
+    r.first_at_index_zero(read_candidate, |candidate| candidate.index)
 }
 
 fn read_candidate<'a>(r: &mut Reader<'a>) -> json::Result<Candidate<'a>> {

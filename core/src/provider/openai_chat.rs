@@ -77,18 +77,7 @@ fn read_chunk<'a>(r: &mut Reader<'a>, chunk: &mut Chunk<'a>) -> json::Result<()>
 }
 
 fn read_choices<'a>(r: &mut Reader<'a>) -> json::Result<Option<Choice<'a>>> {
-    let mut first = None;
-    if r.null()? {
-        return Ok(first);
-    }
-    r.array(|r| {
-        let choice = read_choice(r)?;
-        if first.is_none() && choice.index.unwrap_or(0) == 0 {
-            first = Some(choice);
-        }
-        Ok(())
-    })?;
-    Ok(first)
+    r.first_at_index_zero(read_choice, |choice| choice.index)
 }
 
 fn read_choice<'a>(r: &mut Reader<'a>) -> json::Result<Choice<'a>> {

@@ -145,6 +145,28 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads a nullable array of `element`s and keeps the first whose `index` is 0 or absent:
+    /// OpenAI's `choices` and Gemini's `candidates` hold one entry per requested alternative,
+    /// and genie follows the first one.
+    pub(crate) fn first_at_index_zero<T>(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<T>,
+        index: impl Fn(&T) -> Option<u32>,
+    ) -> Result<Option<T>> {
+        let mut first = None;
+        if self.null()? {
+            return Ok(first);
+        }
+        self.array(|r| {
+            let item = element(r)?;
+            if first.is_none() && index(&item).unwrap_or(0) == 0 {
+                first = Some(item);
+            }
+            Ok(())
+        })?;
+        Ok(first)
+    }
+
     /// Consumes a `null` if one comes next: `true` if it did.
     #[inline(always)]
     pub(crate) fn null(&mut self) -> Result<bool> {
