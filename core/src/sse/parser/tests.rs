@@ -115,6 +115,25 @@ fn a_character_split_across_chunks_is_decoded_whole() {
 }
 
 #[test]
+fn a_line_joined_across_chunks_decodes_like_the_whole_line() {
+    // Split at every point, and in three at every pair of points: the start of a line held
+    // from one chunk may be valid or not, cut inside a character or not, and so may its end.
+    let stream: &[u8] =
+        b"data: caf\xC3\xA9 \xE2\x82\xAC\n\ndata: a\xFFb \xF0\x9F\x98\x80\n\ndata: \xC3\xA9\n\n";
+    let (whole, _) = parse_chunks(&[stream]);
+    assert_eq!(whole.len(), 3);
+    assert_eq!(whole[1].data, "a\u{FFFD}b \u{1F600}");
+    for i in 0..=stream.len() {
+        let (two, _) = parse_chunks(&[&stream[..i], &stream[i..]]);
+        assert_eq!(two, whole, "split at {i}");
+        for j in i..=stream.len() {
+            let (three, _) = parse_chunks(&[&stream[..i], &stream[i..j], &stream[j..]]);
+            assert_eq!(three, whole, "split at {i} and {j}");
+        }
+    }
+}
+
+#[test]
 fn fields_held_from_a_chunk_survive_its_end() {
     let (events, _) = parse_chunks(&[
         b"event: a\n",
