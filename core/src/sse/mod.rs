@@ -16,5 +16,7 @@
 mod line_ends;
 mod parser;
 mod utf8;
+mod values;
 
-pub use parser::{Event, EventRef, Parser, ParserOptions};
+pub use parser::Parser;
+pub use values::{Event, EventRef, ParserOptions};
