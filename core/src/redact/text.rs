@@ -17,6 +17,42 @@ pub(crate) fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
+/// How many ASCII digits `b` has from `i` on, counting at most `max`.
+///
+/// Eight bytes at a time: a byte loop ends with a branch whose outcome is the run's length,
+/// which the CPU mispredicts on most runs of ordinary text (1 to 4 digits).
+#[inline]
+pub(crate) fn digit_run(b: &[u8], i: usize, max: usize) -> usize {
+    let mut n = 0;
+    while n < max {
+        let Some(chunk) = b.get(i + n..).and_then(<[u8]>::first_chunk::<8>) else {
+            // The last few bytes of the text.
+            return n + b[(i + n).min(b.len())..]
+                .iter()
+                .take(max - n)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+        };
+        let k = leading_digits(u64::from_le_bytes(*chunk));
+        n += k;
+        if k < 8 {
+            break;
+        }
+    }
+    n.min(max)
+}
+
+/// The number of ASCII digits at the start of the eight bytes `x` (first byte lowest).
+#[inline]
+fn leading_digits(x: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte, the high bit is set when the byte is above `9` (adding 0x46 reaches 0x80) or
+    // below `0` (subtracting 0x30 borrows). Carries and borrows only cross from a byte that is
+    // no digit into the bytes after it, which are past the first non-digit anyway.
+    let not_digit = (x.wrapping_add(0x46 * ONES) | x.wrapping_sub(0x30 * ONES)) & (0x80 * ONES);
+    (not_digit.trailing_zeros() / 8) as usize
+}
+
 /// True when the character ending just before `pos` is a letter or digit (any script except
 /// those written without spaces, whose neighbours are not "the same word").
 #[inline]
@@ -93,28 +129,78 @@ fn lower_byte(c: u8) -> u8 {
     c | (u8::from(c.wrapping_sub(b'A') < 26) << 5)
 }
 
-/// A hash of the ASCII lowercase of `w`, or `None` when `w` is not ASCII.
+/// The ASCII lowercase of `w` as two words of eight bytes, or `None` when `w` is not ASCII.
+///
+/// Overlapping loads (the first and last bytes of each length class) cover every byte of a
+/// word of up to 16 bytes, so with the length the key is the word itself: equal keys and
+/// lengths mean equal words, with no loop over the bytes (a loop's exit branch depends on the
+/// length, which varies from query to query). Longer words are keyed by their first and last
+/// eight bytes and compared in full.
 #[inline]
-fn hash_lower(w: &[u8]) -> Option<u64> {
-    let mut h = w.len() as u64;
-    let mut high = 0u8;
-    for &c in w {
-        high |= c;
-        h = (h.rotate_left(5) ^ u64::from(lower_byte(c))).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+fn key(w: &[u8]) -> Option<(u64, u64)> {
+    let n = w.len();
+    let u32_at = |k: usize| u64::from(u32::from_le_bytes([w[k], w[k + 1], w[k + 2], w[k + 3]]));
+    let u64_at = |k: usize| {
+        u64::from_le_bytes([
+            w[k],
+            w[k + 1],
+            w[k + 2],
+            w[k + 3],
+            w[k + 4],
+            w[k + 5],
+            w[k + 6],
+            w[k + 7],
+        ])
+    };
+    let (a, b) = match n {
+        0 => (0, 0),
+        1..=3 => (
+            u64::from(w[0]) | u64::from(w[n / 2]) << 8 | u64::from(w[n - 1]) << 16,
+            0,
+        ),
+        4..=8 => (u32_at(0) | u32_at(n - 4) << 32, 0),
+        _ => (u64_at(0), u64_at(n - 8)),
+    };
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    if (a | b) & (0x80 * ONES) != 0 {
+        return None;
     }
-    (high < 0x80).then_some(h)
+    // Per byte (all below 0x80, so no carry crosses bytes): bit 7 of `c + (0x80 - 'A')` is
+    // set from `A` on, of `c + (0x80 - 'Z' - 1)` from past `Z` on; their difference is the
+    // upper-case letters, whose bit 5 is then set.
+    let lower = |x: u64| {
+        let upper =
+            (x + (0x80 - u64::from(b'A')) * ONES) & !(x + (0x80 - u64::from(b'Z') - 1) * ONES);
+        x | ((upper & (0x80 * ONES)) >> 2)
+    };
+    Some((lower(a), lower(b)))
+}
+
+/// The slot hash of a word's [`key`] and length.
+#[inline]
+fn hash(n: usize, (a, b): (u64, u64)) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    ((a ^ (n as u64)).wrapping_mul(K).rotate_left(23) ^ b).wrapping_mul(K)
 }
 
 /// A fixed set of ASCII words with a value each, looked up case-insensitively: one hash of the
 /// query (lowercased on the fly) and a probe or two of an open-addressing table, with no
 /// allocation. Built once, on first use.
 pub(crate) struct WordMap<V: 'static> {
-    slots: Vec<(u64, &'static [u8], V)>,
+    slots: Vec<Slot<V>>,
     mask: usize,
     longest: usize,
     /// Per length (up to 16) and last byte (folded to 5 bits), one bit per first byte (folded
     /// alike): most queries are rejected on their shape, without hashing.
     shapes: [[u32; 32]; 17],
+}
+
+#[derive(Clone, Copy)]
+struct Slot<V> {
+    hash: u64,
+    key: (u64, u64),
+    word: &'static [u8],
+    value: V,
 }
 
 /// A byte folded to 5 bits, case-insensitively for letters.
@@ -129,23 +215,35 @@ impl<V: Copy + Default> WordMap<V> {
         let entries: Vec<(&'static [u8], V)> =
             entries.into_iter().filter(|(w, _)| w.is_ascii()).collect();
         let size = (entries.len() * 4).next_power_of_two().max(16);
+        let empty = Slot {
+            hash: 0,
+            key: (0, 0),
+            word: &b""[..],
+            value: V::default(),
+        };
         let mut m = WordMap {
-            slots: vec![(0, &b""[..], V::default()); size],
+            slots: vec![empty; size],
             mask: size - 1,
             longest: 0,
             shapes: [[0; 32]; 17],
         };
-        for (w, v) in entries {
-            let Some(h) = hash_lower(w) else { continue };
+        for (w, value) in entries {
+            let Some(key) = key(w) else { continue };
             m.longest = m.longest.max(w.len());
             if let (Some(&first), Some(&last)) = (w.first(), w.last()) {
                 m.shapes[w.len().min(16)][fold(last)] |= 1 << fold(first);
             }
-            let mut k = h as usize & m.mask;
-            while !m.slots[k].1.is_empty() && !m.slots[k].1.eq_ignore_ascii_case(w) {
+            let hash = hash(w.len(), key);
+            let mut k = hash as usize & m.mask;
+            while !m.slots[k].word.is_empty() && !m.slots[k].word.eq_ignore_ascii_case(w) {
                 k = (k + 1) & m.mask;
             }
-            m.slots[k] = (h, w, v);
+            m.slots[k] = Slot {
+                hash,
+                key,
+                word: w,
+                value,
+            };
         }
         m
     }
@@ -159,15 +257,18 @@ impl<V: Copy + Default> WordMap<V> {
         {
             return None;
         }
-        let h = hash_lower(w)?;
+        let key = key(w)?;
+        let h = hash(w.len(), key);
         let mut k = h as usize & self.mask;
         loop {
-            let (sh, word, v) = self.slots[k];
-            if word.is_empty() {
+            let slot = &self.slots[k];
+            if slot.word.is_empty() {
                 return None;
             }
-            if sh == h && word.eq_ignore_ascii_case(w) {
-                return Some(v);
+            if (slot.hash == h) & (slot.key == key) & (slot.word.len() == w.len())
+                && (w.len() <= 16 || slot.word.eq_ignore_ascii_case(w))
+            {
+                return Some(slot.value);
             }
             k = (k + 1) & self.mask;
         }
@@ -330,6 +431,56 @@ mod tests {
         let mut v = Vec::new();
         tokens_before(s.as_bytes(), pos, window, &mut v, 16);
         v.iter().map(|t| s[t.start..t.end].to_string()).collect()
+    }
+
+    #[test]
+    fn word_map_matches_whole_words_in_any_case() {
+        static WORDS: [&str; 6] = [
+            "a",
+            "ab",
+            "abc",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnopqrst",
+        ];
+        let m = WordMap::new(WORDS.iter().enumerate().map(|(k, w)| (w.as_bytes(), k + 1)));
+        for (k, w) in WORDS.iter().enumerate() {
+            assert_eq!(m.get(w.as_bytes()), Some(k + 1), "{w}");
+            assert_eq!(m.get(w.to_ascii_uppercase().as_bytes()), Some(k + 1), "{w}");
+            // One byte changed, anywhere, is another word.
+            for p in 0..w.len() {
+                let mut v = w.as_bytes().to_vec();
+                v[p] = b'z';
+                assert_eq!(m.get(&v), None, "{w} {p}");
+            }
+        }
+        for w in [
+            &b"ab\0"[..],
+            b"\0ab",
+            b"abcdefg",
+            b"abcdefghij",
+            b"a\xc3",
+            b"",
+            b"[b",
+            b"@",
+        ] {
+            assert_eq!(m.get(w), None, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn digit_runs_agree_with_a_byte_loop() {
+        let s = b"12345678901234567890123 7/x0 99\xff12:9\x2f0\x3a1 /000000009 \xb912345678 4";
+        for i in 0..s.len() {
+            for max in [0, 1, 3, 8, 9, 20, 100] {
+                let naive = s[i..]
+                    .iter()
+                    .take(max)
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                assert_eq!(digit_run(s, i, max), naive, "{i} {max}");
+            }
+        }
     }
 
     #[test]

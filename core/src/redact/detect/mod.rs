@@ -30,7 +30,7 @@ pub(crate) use apikey::key_byte;
 pub(crate) use numbering::{region, RegionId};
 
 use super::entity::id;
-use super::text::{word_char_before, Tok};
+use super::text::{digit_run, word_char_before, Tok};
 use regex::Regex;
 
 /// Longest e-mail span (64-byte local part, `@`, 253-byte domain).
@@ -229,11 +229,7 @@ fn word_start(sc: &mut Scan<'_>, i: usize, name_toks: &mut Vec<person::NameTok>)
 /// ports, latencies) reach no detector at all.
 fn digit_start(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
     let b = sc.b;
-    let n = b[i..]
-        .iter()
-        .take(20)
-        .take_while(|c| c.is_ascii_digit())
-        .count();
+    let n = digit_run(b, i, 20);
     let next = b.get(i + n).copied().unwrap_or(0);
     let digit_after = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
     // 13–19 digits in one run, or a first group of four (the grouped forms).

@@ -35,7 +35,8 @@ pub(super) struct Tokens<'a> {
     want: Want,
     /// Start of the current block.
     base: usize,
-    /// Token starts of the current block not yet returned.
+    /// Token starts of the current block not yet returned, less those [`Tokens::load`] proved
+    /// unwanted.
     starts: u64,
     masks: Masks,
     /// Bytes that make a token wanted when it starts with one (digits, upper-case letters),
@@ -65,13 +66,25 @@ impl<'a> Tokens<'a> {
     fn load(&mut self) {
         self.masks = block_masks(&self.b[self.base.min(self.b.len())..]);
         let before = (self.masks.key << 1) | u64::from(self.carry);
-        self.starts = self.masks.key & !before;
+        let starts = self.masks.key & !before;
         self.carry = self.masks.key >> 63 != 0;
         let m = &self.masks;
         let all = |on: bool| if on { u64::MAX } else { 0 };
         self.first =
             (m.digit & all(self.want.digit_first)) | (m.upper & all(self.want.upper_first));
         self.digits = m.digit & all(self.want.min_digits > 0);
+        // Most tokens are unwanted lower-case words: drop their starts here, a block at a time,
+        // rather than one by one in `token` (a branch per word that the CPU mispredicts). What
+        // is kept is a superset of the wanted starts (a token with any digit when digits are
+        // counted; every token that runs past the block); `token` decides exactly.
+        let mut keep = self.first | holding(m.key, starts, m.dash) | last_start(m.key);
+        if self.want.long <= 64 {
+            keep |= at_least_long(m.key, self.want.long);
+        }
+        if self.want.min_digits > 0 {
+            keep |= holding(m.key, starts, m.digit);
+        }
+        self.starts = starts & keep;
     }
 
     /// The token starting at bit `bit` of the current block, if wanted.
@@ -145,6 +158,48 @@ impl Iterator for Tokens<'_> {
             }
             self.load();
         }
+    }
+}
+
+/// The bits of `starts` (the first bits of the runs of set bits of `key`) whose run holds a
+/// bit of `marker` (a subset of `key`). Valid for the runs that end inside the block.
+#[inline]
+fn holding(key: u64, starts: u64, marker: u64) -> u64 {
+    // Bit-reversed, a run's last byte is its lowest bit and its start its highest. A carry
+    // added at the lowest bit ripples up through the unmarked bits and stops at the first
+    // marked one: the start bit ends up clear only when the carry ran through the whole run
+    // (no marker), or when the start is itself a marker the carry did not reach.
+    let (key, marker, starts) = (
+        key.reverse_bits(),
+        marker.reverse_bits(),
+        starts.reverse_bits(),
+    );
+    let lowest = key & !(key << 1);
+    let unmarked = key & !marker;
+    let carried = unmarked.wrapping_add(lowest & !marker);
+    ((carried & starts) | (starts & marker)).reverse_bits()
+}
+
+/// The bits of `key` that start at least `n` (1 to 64) set bits inside the block.
+#[inline]
+fn at_least_long(key: u64, n: usize) -> u64 {
+    // `x` has bit `s` when bits `s..s + have` of `key` are all set.
+    let (mut x, mut have) = (key, 1);
+    while have < n {
+        let step = have.min(n - have);
+        x &= x >> step;
+        have += step;
+    }
+    x
+}
+
+/// The start of the run of `key` that reaches the block's last bit, if any (0 when the run
+/// began in an earlier block: then bit 0 is no start and the caller's `starts` drops it).
+#[inline]
+fn last_start(key: u64) -> u64 {
+    match key.leading_ones() {
+        0 => 0,
+        n => 1 << (64 - n),
     }
 }
 
@@ -298,8 +353,23 @@ mod tests {
         for k in 0..300 {
             text.push_str(
                 [
-                    "ab", "X-12", " ", "__", "é", "9", "--", ".", "\n", "A_b-C3", "q12", " x1",
-                ][k % 12],
+                    "ab",
+                    "X-12",
+                    " ",
+                    "__",
+                    "é",
+                    "9",
+                    "--",
+                    ".",
+                    "\n",
+                    "A_b-C3",
+                    "q12",
+                    " x1",
+                    "h0093847",
+                    "k1-",
+                    "abcdefghij",
+                    " a5b6c7",
+                ][k % 16],
             );
             if k % 7 == 0 {
                 text.push_str(&"z".repeat(k % 90));
@@ -318,27 +388,37 @@ mod tests {
                 naive(b, from),
                 "{from}"
             );
-            // Only the tokens with an upper-case start, a `-` or at least 6 bytes.
-            let some = Want {
-                digit_first: false,
-                upper_first: true,
-                min_digits: 2,
-                long: 6,
-            };
-            let wanted: Vec<Token> = naive(b, from)
-                .into_iter()
-                .filter(|t| {
-                    t.dash
-                        || b[t.start].is_ascii_uppercase()
-                        || t.end - t.start >= 6
-                        || t.digits >= 2
-                })
-                .collect();
-            assert_eq!(
-                Tokens::new(b, from, some).collect::<Vec<_>>(),
-                wanted,
-                "{from}"
-            );
+            // Fewer tokens: those with an upper-case or digit start as asked, a `-`, enough
+            // digits or enough bytes.
+            for (digit_first, upper_first, min_digits, long) in [
+                (false, true, 2, 6),
+                (true, true, 5, 10),
+                (false, false, 0, usize::MAX),
+                (false, false, 1, 64),
+                (true, false, 3, 65),
+            ] {
+                let some = Want {
+                    digit_first,
+                    upper_first,
+                    min_digits,
+                    long,
+                };
+                let wanted: Vec<Token> = naive(b, from)
+                    .into_iter()
+                    .filter(|t| {
+                        t.dash
+                            || (upper_first && b[t.start].is_ascii_uppercase())
+                            || (digit_first && b[t.start].is_ascii_digit())
+                            || t.end - t.start >= long
+                            || (min_digits > 0 && t.digits >= min_digits as usize)
+                    })
+                    .collect();
+                assert_eq!(
+                    Tokens::new(b, from, some).collect::<Vec<_>>(),
+                    wanted,
+                    "{from} {some:?}"
+                );
+            }
         }
         assert_eq!(Tokens::new(b"", 0, all).count(), 0);
         let long = "k".repeat(1000);
