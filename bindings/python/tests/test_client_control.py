@@ -159,6 +159,22 @@ def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingSer
     assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
 
 
+def test_ctrl_c_in_a_stream_sync_loop_aborts_the_http_request(hanging: HangingServer) -> None:
+    # stream_sync runs its call as a task on genie's runtime too: the KeyboardInterrupt leaves
+    # the loop and drops the stream, which must abort that task and close the connection.
+    c = hanging_client(hanging)
+    seen: List[str] = []
+    threading.Timer(0.3, lambda: signal.raise_signal(signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        for event in c.stream_sync(request("hang")):
+            seen.append(event.type)
+    interrupted_at = time.perf_counter()
+    assert seen == ["started", "text"]
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
+
+
 def test_close_from_another_thread_ends_a_waiting_read(hanging: HangingServer) -> None:
     c = hanging_client(hanging)
     stream = c.stream_sync(request("hang"))
@@ -205,6 +221,31 @@ def test_a_stream_has_one_reader_at_a_time(hanging: HangingServer) -> None:
             await stream.__anext__()
 
     asyncio.run(main())
+    assert hanging.closed.wait(5)
+
+
+def test_a_sync_stream_has_one_reader_at_a_time(hanging: HangingServer) -> None:
+    c = hanging_client(hanging)
+    stream = c.stream_sync(request("hang"))
+    assert [next(stream).type, next(stream).type] == ["started", "text"]
+    outcome: Dict[str, Any] = {}
+
+    def read() -> None:
+        try:
+            next(stream)
+        except CancelledError as e:
+            outcome["error"] = e
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.05)
+    with pytest.raises(InvalidArgumentError, match="one place at a time"):
+        next(stream)
+    stream.close()
+    reader.join(5)
+    assert "closed" in outcome["error"].message
+    with pytest.raises(StopIteration):
+        next(stream)
     assert hanging.closed.wait(5)
 
 
