@@ -6,6 +6,9 @@
 //! thread, which waits with the GIL released, in slices of [`SLICE`], checking for signals
 //! between them so Ctrl-C raises `KeyboardInterrupt` promptly. `complete_sync` waits for the
 //! outcome only; `stream_sync` for events handed over in batches ([`crate::sync_stream`]).
+//! `stream_sync` used to poll the call on the Python thread, woken once per network read; as a
+//! task, a ten-delta streamed call read to `done` went from +0.21–0.31 to +0.12–0.18 ms p50
+//! over a raw socket (bench_client.py's cases, old and new build in one process, two runs).
 //!
 //! `stream` (`CallStream.__anext__`) polls the core's poll-driven [`CallStream`] (the call
 //! runs only while someone polls it; dropping it aborts the HTTP request), owned through a
