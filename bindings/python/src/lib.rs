@@ -4,7 +4,7 @@
 //! with the exception classes, type stubs and `py.typed`). It only translates: Python
 //! arguments to core types ([`args`], [`config`]), core errors to the exception classes
 //! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]) and PII redactor
-//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`call_events`])
+//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`sync_stream`], [`call_events`])
 //! to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
 //! `genie_core`.
 
@@ -19,6 +19,7 @@ mod provider;
 mod redact;
 mod redacted;
 mod sse;
+mod sync_stream;
 
 use pyo3::prelude::*;
 
@@ -45,7 +46,7 @@ fn genie_core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<redacted::PyMapping>()?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PyCallStream>()?;
-    m.add_class::<client::PySyncCallStream>()?;
+    m.add_class::<sync_stream::PySyncCallStream>()?;
     m.add_class::<call_events::PyCallEvent>()?;
     m.add_class::<call_events::PyCallSummary>()?;
     m.add_class::<call_events::PyAttempt>()?;

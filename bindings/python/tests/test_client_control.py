@@ -159,6 +159,73 @@ def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingSer
     assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
 
 
+def test_ctrl_c_in_a_stream_sync_loop_aborts_the_http_request(hanging: HangingServer) -> None:
+    # stream_sync runs its call as a task on genie's runtime too: the KeyboardInterrupt leaves
+    # the loop and drops the stream, which must abort that task and close the connection.
+    c = hanging_client(hanging)
+    seen: List[str] = []
+    threading.Timer(0.3, lambda: signal.raise_signal(signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        for event in c.stream_sync(request("hang")):
+            seen.append(event.type)
+    interrupted_at = time.perf_counter()
+    assert seen == ["started", "text"]
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
+
+
+def serve_deltas(count: int) -> str:
+    """Serves one OpenAI-style streaming request on a new port: ``count`` one-word deltas, a
+    millisecond apart (so each is its own network read), then the finish and ``[DONE]``.
+    Returns the base URL."""
+    sock = socket.create_server(("127.0.0.1", 0))
+
+    def chunk(conn: socket.socket, payload: bytes) -> None:
+        conn.sendall(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+
+    def serve() -> None:
+        conn, _ = sock.accept()
+        with conn, sock:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                         b"transfer-encoding: chunked\r\n\r\n")
+            for i in range(count):
+                delta = {"choices": [{"delta": {"content": f"w{i} "}}]}
+                chunk(conn, f"data: {json.dumps(delta)}\n\n".encode())
+                time.sleep(0.001)
+            finish = {"choices": [{"delta": {}, "finish_reason": "stop"}]}
+            chunk(conn, f"data: {json.dumps(finish)}\n\ndata: [DONE]\n\n".encode())
+            conn.sendall(b"0\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def test_a_slow_sync_reader_gets_the_whole_answer_in_order() -> None:
+    # The call reads on while the reader sleeps, until the events waiting for it fill the
+    # stream's room; then it waits for the reader to take some, and goes on.
+    count = 300
+    config = client_config(serve_deltas(count), {"p": "openai"},
+                           timeouts={"stall_gap_ms": 30_000, "first_token_ms": 30_000,
+                                     "total_ms": 60_000})
+    stream = Client(config).stream_sync(request("p"))
+    assert next(stream).type == "started"
+    time.sleep(0.5)  # the answer arrives meanwhile, one delta per network read
+    events: List[CallEvent] = []
+    reader = threading.Thread(target=lambda: events.extend(stream), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "the call never went on after the reader made room"
+    texts = [e.text for e in events if e.type == "text"]
+    assert "".join(texts) == "".join(f"w{i} " for i in range(count))  # type: ignore[arg-type]
+    assert events[-1].type == "done" and events[-1].summary is not None
+    assert events[-1].summary.complete
+
+
 def test_close_from_another_thread_ends_a_waiting_read(hanging: HangingServer) -> None:
     c = hanging_client(hanging)
     stream = c.stream_sync(request("hang"))
@@ -205,6 +272,31 @@ def test_a_stream_has_one_reader_at_a_time(hanging: HangingServer) -> None:
             await stream.__anext__()
 
     asyncio.run(main())
+    assert hanging.closed.wait(5)
+
+
+def test_a_sync_stream_has_one_reader_at_a_time(hanging: HangingServer) -> None:
+    c = hanging_client(hanging)
+    stream = c.stream_sync(request("hang"))
+    assert [next(stream).type, next(stream).type] == ["started", "text"]
+    outcome: Dict[str, Any] = {}
+
+    def read() -> None:
+        try:
+            next(stream)
+        except CancelledError as e:
+            outcome["error"] = e
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    time.sleep(0.05)
+    with pytest.raises(InvalidArgumentError, match="one place at a time"):
+        next(stream)
+    stream.close()
+    reader.join(5)
+    assert "closed" in outcome["error"].message
+    with pytest.raises(StopIteration):
+        next(stream)
     assert hanging.closed.wait(5)
 
 
