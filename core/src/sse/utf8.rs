@@ -1,7 +1,8 @@
 //! UTF-8 for the parser: each chunk is validated once, up to a character cut by its end.
 //!
 //! Lines inside the valid prefix need no further decoding (line ends are ASCII, so a valid
-//! prefix splits into valid lines); everything else goes through the slow, lossy path in the
+//! prefix splits into valid lines), nor does a line joined across two chunks from their valid
+//! prefixes (`Parser::line_valid`); everything else goes through the slow, lossy path in the
 //! parser, which turns each invalid sequence into U+FFFD.
 
 /// The longest valid UTF-8 prefix of `bytes`: all of it, or all but a character cut by the end
