@@ -386,6 +386,23 @@ fn is_token_byte(c: u8) -> bool {
     TOKEN_BYTE[usize::from(c)]
 }
 
+/// A class for every byte value, computed at compile time: `byte_table!(|b| class_of(b))`.
+/// The detectors classify bytes with such tables where a chain of range tests would leave the
+/// CPU a branch it mispredicts on mixed text.
+macro_rules! byte_table {
+    (|$byte:ident| $class:expr) => {{
+        let mut table = [0u8; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $byte = i as u8;
+            table[i] = $class;
+            i += 1;
+        }
+        table
+    }};
+}
+pub(crate) use byte_table;
+
 /// Letters, digits and non-ASCII bytes: what context words are made of.
 static TOKEN_BYTE: [bool; 256] = {
     let mut t = [false; 256];

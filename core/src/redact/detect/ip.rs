@@ -9,7 +9,7 @@
 use super::phrases::Phrases;
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{is_digit, tokens_before, word_char_at};
+use crate::redact::text::{byte_table, is_digit, tokens_before, word_char_at};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Words that make a following dotted quad a version or an object identifier.
@@ -69,22 +69,13 @@ const HEX_OR_COLON: u8 = 1;
 const DOT: u8 = 2;
 
 /// The bytes of an IPv6 address, by class.
-static V6_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_hexdigit() || b == b':' {
-            HEX_OR_COLON
-        } else if b == b'.' {
-            DOT
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
+static V6_BYTE: [u8; 256] = byte_table!(|b| if b.is_ascii_hexdigit() || b == b':' {
+    HEX_OR_COLON
+} else if b == b'.' {
+    DOT
+} else {
+    0
+});
 
 /// IPv6 around the colon at `c`; returns where the colon run ends so the caller skips the
 /// other colons of the same run.

@@ -7,7 +7,7 @@
 use super::phrases::{label_after_fillers, Phrases};
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{Tok, WordList};
+use crate::redact::text::{byte_table, Tok, WordList};
 use crate::redact::Profile;
 
 static LABELS: Phrases = Phrases::new(&[
@@ -44,22 +44,13 @@ fn is_filler(b: &[u8], t: Tok) -> bool {
 }
 
 /// Identifier bytes: 1 for an ASCII letter or `-`, 3 for a digit (bit 1: a digit).
-static ID_BYTE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b.is_ascii_digit() {
-            3
-        } else if b.is_ascii_alphabetic() || b == b'-' {
-            1
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
+static ID_BYTE: [u8; 256] = byte_table!(|b| if b.is_ascii_digit() {
+    3
+} else if b.is_ascii_alphabetic() || b == b'-' {
+    1
+} else {
+    0
+});
 
 /// MRN whose token starts at `i` (a key-token start) and ends at `e`.
 pub(super) fn mrn_at(sc: &mut Scan<'_>, i: usize) {

@@ -18,7 +18,7 @@ use super::names::{
 use super::table::column_is;
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, has_phrase, tokens_before, Tok, WordMap};
+use crate::redact::text::{byte_table, char_at, has_phrase, tokens_before, Tok, WordMap};
 use std::hash::Hasher;
 use std::sync::OnceLock;
 
@@ -399,47 +399,27 @@ fn cue_possible(b: &[u8], i: usize) -> bool {
 const GAP_BYTE: u8 = 1;
 const STOP: u8 = 2;
 const LINE: u8 = 4;
-static GAP: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 0x80 {
-        let b = c as u8;
-        if !b.is_ascii_alphanumeric() && b != b'#' {
-            t[c] = GAP_BYTE;
-            if matches!(b, b'.' | b'?' | b';') {
-                t[c] |= STOP;
-            }
-            if matches!(b, b'\n' | b'!') {
-                t[c] |= LINE;
-            }
-        }
-        c += 1;
-    }
-    t
-};
+static GAP: [u8; 256] = byte_table!(|b| if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'#' {
+    let stop = matches!(b, b'.' | b'?' | b';');
+    let line = matches!(b, b'\n' | b'!');
+    GAP_BYTE | (stop as u8 * STOP) | (line as u8 * LINE)
+} else {
+    0
+});
 
 /// Token bytes: letters, [`DIGITS`], [`NON_ASCII`] bytes.
 const LETTERS: u8 = 1;
 const DIGITS: u8 = 2;
 const NON_ASCII: u8 = 4;
-static WORD: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = if b >= 0x80 {
-            NON_ASCII
-        } else if b.is_ascii_alphabetic() {
-            LETTERS
-        } else if b.is_ascii_digit() {
-            DIGITS
-        } else {
-            0
-        };
-        c += 1;
-    }
-    t
-};
+static WORD: [u8; 256] = byte_table!(|b| if b >= 0x80 {
+    NON_ASCII
+} else if b.is_ascii_alphabetic() {
+    LETTERS
+} else if b.is_ascii_digit() {
+    DIGITS
+} else {
+    0
+});
 
 /// Could the ASCII word `w` be a cue end or "and", judging by its length and its first and
 /// last letters? (A cheap filter before the exact lookup.)

@@ -7,6 +7,8 @@
 //! runtime detection); token starts, ends, digit counts and dashes are then bit operations.
 //! Other targets build the same masks with a byte table.
 
+use crate::redact::text::byte_table;
+
 /// A token: `b[start..end]`, how many ASCII digits it holds, and whether it holds a `-`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Token {
@@ -220,24 +222,10 @@ const KEY: u8 = 1;
 const DIGIT: u8 = 2;
 const DASH: u8 = 4;
 
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-            t[c] |= KEY;
-        }
-        if b.is_ascii_digit() {
-            t[c] |= DIGIT;
-        }
-        if b == b'-' {
-            t[c] |= DASH;
-        }
-        c += 1;
-    }
-    t
-};
+static CLASS: [u8; 256] = byte_table!(|b| {
+    let key = b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    (key as u8 * KEY) | (b.is_ascii_digit() as u8 * DIGIT) | ((b == b'-') as u8 * DASH)
+});
 
 /// True for a token byte.
 pub(super) fn is_key(c: u8) -> bool {
