@@ -158,26 +158,28 @@ async fn a_thousand_concurrent_streams_through_one_client() {
     let before = rss_kib();
     let first = burst(&client, 1_000).await;
     let mut after = vec![rss_kib()];
-    for _ in 0..6 {
+    for _ in 0..16 {
         burst(&client, 1_000).await;
         after.push(rss_kib());
     }
-    assert_eq!(mock.attempts("p"), 7_050);
+    assert_eq!(mock.attempts("p"), 17_050);
     eprintln!(
         "1000 concurrent streams: {first:?}; RSS {before} KiB, then {after:?} KiB after each burst"
     );
     // A stream costs well under 100 KiB at its peak (client, mock and the pooled connection
-    // together). The allocator keeps growing its per-thread arenas over the first few bursts
-    // (measured: +30, +28, +4, +2 MiB, then flat within ~1 MiB), so drift is judged after
-    // three warm-up bursts: a leak of even 6 KiB per stream would show as 6 MiB per burst.
+    // together). The allocator keeps growing its per-thread arenas for the first bursts, by
+    // how much depends on the machine (measured over 24 bursts: +20, +2, +3, +3, then under
+    // 1 MiB each and flat from the 18th; a CI machine grew ~8 MiB per burst over bursts 3-6),
+    // so drift is judged over bursts 10-16: a leak of even 4 KiB per stream would show as
+    // 4 MiB per burst there.
     let grown = after[0].saturating_sub(before);
     assert!(
         grown < 100 * 1024,
         "RSS grew by {grown} KiB for 1000 streams"
     );
-    let drift = after[6].saturating_sub(after[3]) / 3;
+    let drift = after[16].saturating_sub(after[10]) / 6;
     assert!(
-        drift < 6 * 1024,
+        drift < 4 * 1024,
         "RSS grew by {drift} KiB per later burst: {after:?}"
     );
     assert_healthy_after(&mock, &client, "p").await;
