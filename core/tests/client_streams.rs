@@ -411,6 +411,40 @@ async fn dropping_the_stream_aborts_the_http_request_at_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spawned_call_gives_its_outcome_and_dropping_it_aborts_the_request() {
+    let (mock, client) = setup(one("openai")).await;
+    let summary = client
+        .spawn_complete(Request::new("p", "Hi"))
+        .unwrap()
+        .await;
+    assert_eq!(summary.unwrap().text, canonical_text());
+
+    let (base, closed) = observer().await;
+    let config = genie_core::client::ClientConfig::from_value(json!({
+        "providers": {"raw": {"kind": "openai", "base_url": base}},
+        "models": {"m": {"provider": "raw"}},
+        "timeouts": {"stall_gap_ms": 60_000, "first_token_ms": 60_000, "total_ms": 120_000},
+    }))
+    .unwrap();
+    let raw = Client::new(config).unwrap();
+    let task = raw.spawn_complete(Request::new("m", "Hi")).unwrap();
+    // The observer answers two deltas, then holds the stream open until the client closes it.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let dropped = Instant::now();
+    drop(task);
+    let closed = tokio::time::timeout(Duration::from_secs(2), closed)
+        .await
+        .expect("the connection was not closed within 2 s")
+        .unwrap();
+    let after = closed.saturating_duration_since(dropped);
+    assert!(
+        after < Duration::from_millis(100),
+        "closed {after:?} after the drop"
+    );
+    assert_healthy_after(&mock, &client, "p").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_call_leaves_the_client_healthy() {
     let (mock, client) = setup(one("openai")).await;
     mock.set_fault("p", "delay_ms=100").unwrap();

@@ -243,20 +243,11 @@ pub unsafe extern "C" fn genie_client_complete(
         let done = unsafe { boundary::arg_ref(client, "client") }.and_then(|client| {
             // SAFETY: as above.
             let request = unsafe { request_arg(request_json, request_len) }?;
+            // The call runs as a task (see `Client::spawn_complete`); it is spawned inside
+            // `block_on`, after its check that this thread may block.
             let runtime = runtime()?;
-            let client = client.client.clone();
-            // The call runs as a task, next to the connection task that reads its socket:
-            // each body chunk then wakes a task on the same worker instead of this thread
-            // (a ten-chunk streamed call: 0.355 -> 0.266 ms p50 against the in-process mock,
-            // both ways alternating in one process). Only the outcome crosses over. The task
-            // is spawned inside `block_on`, after its check that this thread may block.
-            let task = block_on(runtime, async move {
-                runtime
-                    .spawn(async move { client.complete(request).await })
-                    .await
-            })?;
-            task.map_err(|e| {
-                Error::new(ErrorKind::Internal, format!("the call's task failed: {e}"))
+            block_on(runtime, async {
+                client.client.spawn_complete(request)?.await
             })?
         });
         out.write_object(done.map(genie_call_summary::into_raw))

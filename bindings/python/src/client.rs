@@ -289,15 +289,6 @@ where
     }
 }
 
-/// A task that is aborted when this is dropped, however the waiting for it ended.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// A ready awaitable: `await` gives its value without suspending. What `CallStream.__anext__`
 /// returns when the next event is already there.
 #[pyclass(module = "genie_core._genie_core", name = "_Ready")]
@@ -457,18 +448,14 @@ impl PyClient {
     fn complete_sync(&self, py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<PyCallSummary> {
         let request = config::request(py, request)?;
         let runtime = runtime(py)?;
-        // The call runs as a task on the runtime, next to the connection task that reads the
-        // socket: each body chunk then wakes a task on the same worker instead of this
-        // thread (bench_client.py: a ten-delta streamed call went from +0.26 to +0.16 ms over
-        // a raw socket). Only the outcome crosses over. Dropping the guard (Ctrl-C) aborts the task, which
-        // drops the call and closes its connection.
-        let client = self.0.clone();
-        let mut task = AbortOnDrop(runtime.spawn(async move { client.complete(request).await }));
-        let outcome = wait(py, runtime, &mut task.0)?;
-        let outcome = outcome
-            .map_err(|e| Error::new(ErrorKind::Internal, format!("the call's task failed: {e}")));
-        outcome
-            .and_then(|r| r)
+        // The call runs as a task (`Client::spawn_complete`; bench_client.py: a ten-delta
+        // streamed call went from +0.26 to +0.16 ms over a raw socket). Ctrl-C drops the task,
+        // which aborts the call and closes its connection.
+        let mut task = self
+            .0
+            .spawn_complete(request)
+            .map_err(|e| to_py_err(py, &e))?;
+        wait(py, runtime, &mut task)?
             .map(PyCallSummary)
             .map_err(|e| to_py_err(py, &e))
     }

