@@ -1,9 +1,10 @@
 //! Replays tests/fixtures/pii/redaction.json (the operator, allowlist, profile, offset and
 //! config-error cases every language replays) against `genie_core::redact`: redacted text,
-//! findings with byte offsets and operators, counts, the placeholder mapping, `restore`, and the
-//! same output from a `StreamRedactor` fed one character at a time.
+//! findings with byte offsets and operators, counts, the placeholder mapping, `restore` (whole
+//! and through a `StreamRestorer` at several chunkings), and the same output from a
+//! `StreamRedactor` fed one character at a time.
 
-use genie_core::redact::{Redactor, RedactorConfig, StreamRedactor};
+use genie_core::redact::{Mapping, Redactor, RedactorConfig, StreamRedactor, StreamRestorer};
 use genie_core::ErrorKind;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -96,6 +97,7 @@ fn every_case_matches() {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect();
                 assert_eq!(mapping, want, "{name}: mapping");
+                check_restore_pairs(name, &r, &case["restore"], &out.mapping);
                 let restored = r.restore(&out.text, &out.mapping);
                 if got.iter().all(|f| f.3 == "placeholder") {
                     assert_eq!(restored, input, "{name}: restore");
@@ -118,5 +120,42 @@ fn every_case_matches() {
         streamed.push_str(&s.flush().unwrap());
         assert_eq!(streamed, out.text, "{name}: stream");
         assert_eq!(s.counts(), &out.counts, "{name}: stream counts");
+    }
+}
+
+/// Every restore pair of a case: whole, and streamed one character at a time, in two pieces cut
+/// at every character boundary, and in pieces of three characters.
+fn check_restore_pairs(name: &str, r: &Redactor, pairs: &Value, mapping: &Mapping) {
+    let pairs = pairs
+        .as_array()
+        .expect("a case with placeholders has restore pairs");
+    for pair in pairs {
+        let (text, want) = (
+            pair["text"].as_str().unwrap(),
+            pair["expect"].as_str().unwrap(),
+        );
+        assert_eq!(r.restore(text, mapping), want, "{name}: restore {text:?}");
+        let chars: Vec<&str> = text
+            .char_indices()
+            .map(|(i, c)| &text[i..i + c.len_utf8()])
+            .collect();
+        let mut chunkings: Vec<Vec<&str>> = vec![chars.clone()];
+        chunkings.extend(
+            text.char_indices()
+                .map(|(i, _)| vec![&text[..i], &text[i..]]),
+        );
+        let threes: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .step_by(3)
+            .chain([text.len()])
+            .collect();
+        chunkings.push(threes.windows(2).map(|w| &text[w[0]..w[1]]).collect());
+        for chunks in chunkings {
+            let mut s = StreamRestorer::new(mapping.clone());
+            let mut got: String = chunks.iter().map(|c| s.push(c)).collect();
+            got.push_str(&s.flush());
+            assert_eq!(got, want, "{name}: stream restore {chunks:?}");
+        }
     }
 }

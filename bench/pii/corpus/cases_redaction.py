@@ -70,7 +70,8 @@ CASES = [
     # ---- placeholder and restore ----
     {"name": "placeholder-numbering", "covers": ["operator:placeholder", "restore"], "config": PLACEHOLDER,
      "input": "From ⟦EM|ann@example.com⟧ to ⟦EM|raj@example.com⟧, cc ⟦EM|ann@example.com⟧; call ⟦PH|+1 415 802 3391⟧.",
-     "answers": ["I'll write to [EMAIL_2] and copy [EMAIL_1]; or call [PHONE_1]. [EMAIL_3] is unknown."]},
+     "answers": ["I'll write to [EMAIL_2] and copy [EMAIL_1]; or call [PHONE_1]. [EMAIL_3] is unknown.",
+                 "[[EMAIL_1]] [EMAIL_ [PHONE_1][EMAIL_2]] and, cut at the end, [EMAIL_1"]},
     {"name": "placeholder-mixed-scripts", "covers": ["operator:placeholder", "restore", "text:cjk", "text:rtl", "text:emoji-zwj"], "config": PLACEHOLDER,
      "input": "👩🏽‍💻 邮件 ⟦EM|zhang.wei@example.cn⟧ · שלום ⟦IP|203.0.113.77⟧ · مرحبا ⟦EM|zhang.wei@example.cn⟧",
      "answers": ["已回复 [EMAIL_1] ✅ (IP [IP_ADDRESS_1])"]},

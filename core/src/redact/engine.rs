@@ -4,8 +4,9 @@
 use super::config::{compile, Compiled, RedactorConfig};
 use super::detect::{self, Cand};
 use super::entity::EntityType;
-use super::operator::{restore, Mapping, OperatorKind};
+use super::operator::{Mapping, OperatorKind};
 use super::resolve::resolve;
+use super::restore::restore;
 use crate::{Error, ErrorKind, Result};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

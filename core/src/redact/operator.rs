@@ -259,44 +259,10 @@ fn parse_placeholder(p: &str) -> Option<(&str, u64)> {
     Some((ty, n.parse().ok()?))
 }
 
-/// Puts the original values back: every placeholder of `mapping` in `text` becomes its value.
-/// Linear in `text`; text that only looks like a placeholder but is not in the mapping stays.
-///
-/// A placeholder cannot be told apart from the same characters typed by someone: if the
-/// original text already contained `[EMAIL_1]` and the redactor also numbered an address
-/// `[EMAIL_1]`, both come back as the address.
-pub fn restore(text: &str, mapping: &Mapping) -> String {
-    if mapping.is_empty() {
-        return text.to_string();
-    }
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b'[', &b[i..]) {
-        let s = i + k;
-        let close =
-            memchr::memchr2(b']', b'[', &b[s + 1..b.len().min(s + 1 + 64)]).map(|c| s + 1 + c);
-        match close {
-            Some(e) if b[e] == b']' => {
-                if let Some(v) = mapping.get(&text[s..=e]) {
-                    out.push_str(&text[last..s]);
-                    out.push_str(v);
-                    last = e + 1;
-                }
-                i = e + 1;
-            }
-            Some(e) => i = e,
-            None => i = s + 1,
-        }
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::restore::restore;
 
     #[test]
     fn hash_matches_the_fixture_key() {
