@@ -353,9 +353,26 @@ typedef struct genie_stream_decoder genie_stream_decoder;
 typedef struct genie_stream_redactor genie_stream_redactor;
 
 /**
- * Text genie made for you to keep: a restored answer (`genie_redactor_restore`) or redacted
- * stream output (`genie_stream_redactor_push`, `genie_stream_redactor_flush`). Opaque: read
- * it with `genie_string_view`, free it with `genie_string_free`.
+ * Restores one streamed answer chunk by chunk: every placeholder of a mapping (`[EMAIL_1]`)
+ * becomes its original value, even when the placeholder is split across chunks (`[EMA` |
+ * `IL_1]`). The concatenated output equals what `genie_redactor_restore` gives for the whole
+ * answer. Opaque: make one per answer with `genie_stream_restorer_new`, free it with
+ * `genie_stream_restorer_free`.
+ *
+ * It holds back at most 64 bytes (from a `[` that may still open a placeholder) plus the at
+ * most 3 bytes of a UTF-8 character a chunk ended inside; text without `[` passes through at
+ * once. Chunks are bytes cut anywhere; bytes that can never become UTF-8 are refused with
+ * their offset. Output comes as owned `genie_string`s in stream order.
+ *
+ * Not thread-safe: use it from one thread at a time (moving it between threads is fine).
+ */
+typedef struct genie_stream_restorer genie_stream_restorer;
+
+/**
+ * Text genie made for you to keep: a restored answer (`genie_redactor_restore`,
+ * `genie_stream_restorer_push`, `genie_stream_restorer_flush`) or redacted stream output
+ * (`genie_stream_redactor_push`, `genie_stream_redactor_flush`). Opaque: read it with
+ * `genie_string_view`, free it with `genie_string_free`.
  *
  * It is an owned object rather than a callback argument so that the bytes can outlive the
  * call that made them without a copy: a server can queue them for an asynchronous socket
@@ -1305,6 +1322,67 @@ enum genie_status genie_mapping_clone(const struct genie_mapping *mapping,
  * `mapping` is NULL or a live mapping you own, not used again afterwards by any thread.
  */
 void genie_mapping_free(struct genie_mapping *mapping);
+
+/**
+ * Makes a stream restorer for the placeholders of `mapping`, which it copies: `mapping` (and
+ * the result it may be borrowed from) may be freed or changed afterwards.
+ *
+ * On success `*restorer_out` is a new stream restorer that the caller owns and must free with
+ * `genie_stream_restorer_free`; on failure it is set to NULL (when `restorer_out` itself is
+ * not NULL). Both pointers must not be NULL (GENIE_STATUS_NULL_ARGUMENT). Thread-safe for the
+ * mapping, which must not be changed (`genie_mapping_insert`) during the call.
+ *
+ * # Safety
+ * `mapping` is NULL or a live mapping; `restorer_out` is NULL or writable.
+ */
+enum genie_status genie_stream_restorer_new(const struct genie_mapping *mapping,
+                                            struct genie_stream_restorer **restorer_out);
+
+/**
+ * Takes the next `len` bytes of the answer at `data` (any size, cut anywhere, even inside a
+ * multi-byte UTF-8 character) and writes the restored text that can be released now to
+ * `*text_out`, as a new `genie_string` the caller owns and must free with
+ * `genie_string_free`. It may be empty while a placeholder may still be arriving. Send each
+ * piece on in order and call `genie_stream_restorer_flush` at the end.
+ *
+ * On failure `*text_out` is set to NULL (when `text_out` is not NULL) and nothing of this
+ * chunk is taken: bytes that are not UTF-8 give GENIE_STATUS_INVALID_UTF8 naming the offset of
+ * the first bad byte in the chunk and in the stream, and the stream is unchanged. `data` may
+ * be NULL only when `len` is 0. Not thread-safe.
+ *
+ * # Safety
+ * `restorer` is NULL or a live stream restorer; `data` is NULL or points to `len` readable
+ * bytes; `text_out` is NULL or writable.
+ */
+enum genie_status genie_stream_restorer_push(struct genie_stream_restorer *restorer,
+                                             const uint8_t *data,
+                                             size_t len,
+                                             struct genie_string **text_out);
+
+/**
+ * Ends the answer and writes the rest of the restored text to `*text_out`, as a new
+ * `genie_string` the caller owns and must free with `genie_string_free`. The restorer is then
+ * empty and may restore another answer with the same mapping.
+ *
+ * If the answer ended inside a multi-byte character, gives GENIE_STATUS_INVALID_UTF8 naming
+ * the stream offset where it began, `*text_out` is set to NULL and the stream is unchanged.
+ * Both pointers must not be NULL (GENIE_STATUS_NULL_ARGUMENT). Not thread-safe.
+ *
+ * # Safety
+ * `restorer` is NULL or a live stream restorer; `text_out` is NULL or writable.
+ */
+enum genie_status genie_stream_restorer_flush(struct genie_stream_restorer *restorer,
+                                              struct genie_string **text_out);
+
+/**
+ * Frees a stream restorer and the text it holds back (discarded, unreleased). NULL is
+ * accepted and does nothing. Strings it handed out stay valid. Do not use the pointer
+ * afterwards. Not thread-safe.
+ *
+ * # Safety
+ * `restorer` is NULL or a live stream restorer, not used again afterwards.
+ */
+void genie_stream_restorer_free(struct genie_stream_restorer *restorer);
 
 /**
  * Makes a stream redactor with `redactor`'s configuration. The stream keeps its own

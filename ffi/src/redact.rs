@@ -1,6 +1,7 @@
 //! The PII redactor's C surface: `genie_redactor` (config → find, redact, restore), its
 //! results `genie_redaction` / `genie_finding`, and the submodules for placeholder mappings
-//! (`mapping`) and streaming output redaction (`stream`).
+//! (`mapping`), streaming output redaction (`stream`), streaming restore (`restorer`) and the
+//! UTF-8 reassembly both streams share (`chunks`).
 //!
 //! A thin translation of [`genie_core::redact`]: what counts as PII, which operator runs and
 //! how placeholders are restored is the core's business; this module checks C arguments (NULL,
@@ -17,10 +18,13 @@ use crate::boundary::{self, Out};
 use crate::status::genie_status;
 use crate::text::{genie_str, genie_string};
 
+mod chunks;
 mod mapping;
+mod restorer;
 mod stream;
 
 pub use mapping::*;
+pub use restorer::*;
 pub use stream::*;
 
 /// A configured PII redactor. Opaque: make one with `genie_redactor_new` or

@@ -55,9 +55,10 @@ impl genie_str {
     }
 }
 
-/// Text genie made for you to keep: a restored answer (`genie_redactor_restore`) or redacted
-/// stream output (`genie_stream_redactor_push`, `genie_stream_redactor_flush`). Opaque: read
-/// it with `genie_string_view`, free it with `genie_string_free`.
+/// Text genie made for you to keep: a restored answer (`genie_redactor_restore`,
+/// `genie_stream_restorer_push`, `genie_stream_restorer_flush`) or redacted stream output
+/// (`genie_stream_redactor_push`, `genie_stream_redactor_flush`). Opaque: read it with
+/// `genie_string_view`, free it with `genie_string_free`.
 ///
 /// It is an owned object rather than a callback argument so that the bytes can outlive the
 /// call that made them without a copy: a server can queue them for an asynchronous socket

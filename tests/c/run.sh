@@ -121,7 +121,7 @@ run_all() { # run_all <kind> <streams array name> [wrapper...]
 }
 
 # The redaction examples print the same report; it must redact the ticket's values in the
-# prompt, restore them in the answer and redact the streamed answer.
+# prompt, restore them in the answer (streamed the same as whole) and redact the streamed answer.
 run_redact_examples() { # run_redact_examples <kind> [wrapper...]
     local kind="$1"
     shift
@@ -150,6 +150,13 @@ run_redact_examples() { # run_redact_examples <kind> [wrapper...]
             return 1
         fi
     done
+    local whole streamed
+    whole="$(sed -n '/^== the model.s answer, restored/{n;p}' "$report")"
+    streamed="$(sed -n '/^== the same answer, restored as it streams/{n;p}' "$report")"
+    if [ -z "$whole" ] || [ "$whole" != "$streamed" ]; then
+        echo "run.sh: the redact example's streamed restore differs from the whole one ($kind)" >&2
+        return 1
+    fi
     echo "examples: redact_c and redact_cpp agree (output: $report)"
 }
 

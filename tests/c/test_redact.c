@@ -3,7 +3,8 @@
  * the redactor built from the case's JSON config (and again from a config file), the redacted
  * text, the findings with byte offsets and operators (from redact and from find), the counts,
  * the placeholder mapping, restore (with the result's mapping, a clone of it and a mapping
- * rebuilt from stored pairs), the config errors (status and the path of the bad value), and
+ * rebuilt from stored pairs; whole and through the stream restorer at several chunkings,
+ * byte by byte included), the config errors (status and the path of the bad value), and
  * the stream redactor at several chunkings including byte by byte (which splits multi-byte
  * characters), on the case's input and on a longer text made of it.
  *
@@ -163,28 +164,27 @@ static owned_str restore(const genie_redactor *redactor, const char *text,
     return take_string(restored);
 }
 
-/* Every restore pair of the case, with `mapping`. */
-static void check_restores(const genie_redactor *redactor, const cJSON *pairs,
-                           const genie_mapping *mapping, const char *name) {
-    const cJSON *pair;
-    cJSON_ArrayForEach(pair, pairs) {
-        owned_str got = restore(redactor, json_str(pair, "text"), mapping);
-        CHECK(owned_eq(got, json_str(pair, "expect")), name);
-        owned_free(&got);
-    }
-}
-
 /* ---- streaming ---- */
 
-/* Streams `len` bytes of `text` in chunks of `chunk` bytes (cycling through `sizes` when
- * chunk is 0) and returns the concatenated output; *snapshot_out gets the stream's result. */
-static owned_str stream_text(const genie_redactor *redactor, const char *text, size_t len,
-                             size_t chunk, genie_redaction **snapshot_out, const char *name) {
+/* A stream's push (redactor or restorer) behind one signature, so one loop feeds both. */
+typedef genie_status (*push_fn)(void *stream, const uint8_t *data, size_t len,
+                                genie_string **text_out);
+
+static genie_status push_redactor(void *stream, const uint8_t *data, size_t len,
+                                  genie_string **text_out) {
+    return genie_stream_redactor_push(stream, data, len, text_out);
+}
+
+static genie_status push_restorer(void *stream, const uint8_t *data, size_t len,
+                                  genie_string **text_out) {
+    return genie_stream_restorer_push(stream, data, len, text_out);
+}
+
+/* Pushes `len` bytes of `text` in chunks of `chunk` bytes (cycling through `sizes` when chunk
+ * is 0: byte-sized chunks split multi-byte characters) and appends the output to `out`. */
+static void push_chunks(void *stream, push_fn push, const char *text, size_t len, size_t chunk,
+                        buffer *out, const char *name) {
     static const size_t sizes[] = {1, 2, 3, 5, 7, 11, 13, 64, 300, 1000};
-    genie_stream_redactor *stream = NULL;
-    buffer out = {NULL, 0, 0};
-    buffer_add(&out, "", 0);
-    CHECK_STATUS(genie_stream_redactor_new(redactor, &stream), GENIE_STATUS_OK, name);
     size_t k = 0;
     for (size_t pos = 0; pos < len; k++) {
         size_t n = chunk ? chunk : sizes[k % (sizeof sizes / sizeof sizes[0])];
@@ -192,24 +192,76 @@ static owned_str stream_text(const genie_redactor *redactor, const char *text, s
             n = len - pos;
         }
         genie_string *piece = NULL;
-        if (!CHECK_STATUS(
-                genie_stream_redactor_push(stream, (const uint8_t *)text + pos, n, &piece),
-                GENIE_STATUS_OK, name)) {
+        if (!CHECK_STATUS(push(stream, (const uint8_t *)text + pos, n, &piece), GENIE_STATUS_OK,
+                          name)) {
             break;
         }
         owned_str s = take_string(piece);
-        buffer_add(&out, s.ptr, s.len);
+        buffer_add(out, s.ptr, s.len);
         owned_free(&s);
         pos += n;
     }
-    genie_string *rest = NULL;
-    CHECK_STATUS(genie_stream_redactor_flush(stream, &rest), GENIE_STATUS_OK, name);
+}
+
+/* Appends a flushed string to `out`. */
+static void add_flushed(buffer *out, genie_status status, genie_string *rest, const char *name) {
+    CHECK_STATUS(status, GENIE_STATUS_OK, name);
     owned_str s = take_string(rest);
-    buffer_add(&out, s.ptr, s.len);
+    buffer_add(out, s.ptr, s.len);
     owned_free(&s);
+}
+
+/* Streams `len` bytes of `text` through a stream redactor in chunks of `chunk` bytes (see
+ * push_chunks) and returns the concatenated output; *snapshot_out gets the stream's result. */
+static owned_str stream_text(const genie_redactor *redactor, const char *text, size_t len,
+                             size_t chunk, genie_redaction **snapshot_out, const char *name) {
+    genie_stream_redactor *stream = NULL;
+    buffer out = {NULL, 0, 0};
+    buffer_add(&out, "", 0);
+    CHECK_STATUS(genie_stream_redactor_new(redactor, &stream), GENIE_STATUS_OK, name);
+    push_chunks(stream, push_redactor, text, len, chunk, &out, name);
+    genie_string *rest = NULL;
+    genie_status status = genie_stream_redactor_flush(stream, &rest);
+    add_flushed(&out, status, rest, name);
     CHECK_STATUS(genie_stream_redactor_snapshot(stream, snapshot_out), GENIE_STATUS_OK, name);
     genie_stream_redactor_free(stream);
     return (owned_str){out.ptr, out.len};
+}
+
+/* `text` through a stream restorer in chunks of `chunk` bytes (see push_chunks). */
+static owned_str stream_restore(const genie_mapping *mapping, const char *text, size_t chunk,
+                                const char *name) {
+    genie_stream_restorer *restorer = NULL;
+    buffer out = {NULL, 0, 0};
+    buffer_add(&out, "", 0);
+    CHECK_STATUS(genie_stream_restorer_new(mapping, &restorer), GENIE_STATUS_OK, name);
+    push_chunks(restorer, push_restorer, text, strlen(text), chunk, &out, name);
+    genie_string *rest = NULL;
+    genie_status status = genie_stream_restorer_flush(restorer, &rest);
+    add_flushed(&out, status, rest, name);
+    genie_stream_restorer_free(restorer);
+    return (owned_str){out.ptr, out.len};
+}
+
+/* Every restore pair of the case, with `mapping`: whole, and streamed at several chunkings. */
+static void check_restores(const genie_redactor *redactor, const cJSON *pairs,
+                           const genie_mapping *mapping, const char *name) {
+    static const size_t chunkings[] = {0, 1, 2, 3, 1000};
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, pairs) {
+        const char *text = json_str(pair, "text"), *want = json_str(pair, "expect");
+        owned_str got = restore(redactor, text, mapping);
+        CHECK(owned_eq(got, want), name);
+        owned_free(&got);
+        for (size_t c = 0; c < sizeof chunkings / sizeof chunkings[0]; c++) {
+            char context[256];
+            snprintf(context, sizeof context, "%s, stream restore in chunks of %zu", name,
+                     chunkings[c]);
+            owned_str streamed = stream_restore(mapping, text, chunkings[c], context);
+            CHECK(owned_eq(streamed, want), context);
+            owned_free(&streamed);
+        }
+    }
 }
 
 /* The case's input streamed at several chunkings gives the expected text, findings, counts

@@ -1,7 +1,8 @@
 /*
  * Hostile and careless input through genie's C redaction API: NULL for every pointer
  * parameter, zero lengths, invalid UTF-8 (with the offset of the first bad byte in the
- * message), NUL bytes inside text, out-of-range indexes, bad config files, a stream fed bytes
+ * message), NUL bytes inside text, out-of-range indexes, bad config files, streams (redactor and
+ * restorer) fed bytes
  * that split characters or never become UTF-8, the fail-closed contract (a failed call
  * leaves NULL, never text), a 50 MB text (whole and streamed), and 4 threads sharing one
  * redactor. Every case must end in a documented status: never a crash, a leak or a hang.
@@ -97,6 +98,7 @@ static void null_arguments(void) {
     genie_string *s_out = STALE(genie_string);
     genie_mapping *m_out = STALE(genie_mapping);
     genie_stream_redactor *st_out = STALE(genie_stream_redactor);
+    genie_stream_restorer *rs_out = STALE(genie_stream_restorer);
     const genie_mapping *cm_out = NULL;
     genie_str str;
     genie_finding finding;
@@ -178,6 +180,36 @@ static void null_arguments(void) {
     check_null(genie_stream_redactor_snapshot(NULL, &res_out), "stream");
     CHECK(res_out == NULL, "result_out is NULL after a failure");
 
+    check_null(genie_stream_restorer_new(borrowed, NULL), "restorer_out");
+    check_null(genie_stream_restorer_new(NULL, &rs_out), "mapping");
+    CHECK(rs_out == NULL, "restorer_out is NULL after a failure");
+    genie_stream_restorer *restorer = NULL;
+    CHECK_STATUS(genie_stream_restorer_new(borrowed, &restorer), GENIE_STATUS_OK, "restorer_new");
+    check_null(genie_stream_restorer_push(restorer, bytes(text), len, NULL), "text_out");
+    s_out = STALE(genie_string);
+    check_null(genie_stream_restorer_push(NULL, bytes(text), len, &s_out), "restorer");
+    CHECK(s_out == NULL, "text_out is NULL after a failure");
+    s_out = STALE(genie_string);
+    check_null(genie_stream_restorer_push(restorer, NULL, len, &s_out), "data");
+    CHECK(s_out == NULL, "text_out is NULL after a failure");
+    check_null(genie_stream_restorer_flush(restorer, NULL), "text_out");
+    s_out = STALE(genie_string);
+    check_null(genie_stream_restorer_flush(NULL, &s_out), "restorer");
+    CHECK(s_out == NULL, "text_out is NULL after a failure");
+    /* Empty chunks, NULL or not, are fine; the failures above changed nothing. */
+    CHECK_STATUS(genie_stream_restorer_push(restorer, NULL, 0, &s_out), GENIE_STATUS_OK,
+                 "empty push");
+    CHECK(string_is(s_out, "", 0), "an empty push releases nothing");
+    CHECK_STATUS(genie_stream_restorer_push(restorer, bytes("to [EMAIL_1"), 11, &s_out),
+                 GENIE_STATUS_OK, "push after NULL errors");
+    CHECK(string_is(s_out, "to ", 3), "the possible placeholder is held back");
+    CHECK_STATUS(genie_stream_restorer_push(restorer, bytes("]."), 2, &s_out), GENIE_STATUS_OK,
+                 "push the rest");
+    CHECK(string_is(s_out, "jane@example.com.", 17), "the restored placeholder");
+    CHECK_STATUS(genie_stream_restorer_flush(restorer, &s_out), GENIE_STATUS_OK, "flush");
+    CHECK(string_is(s_out, "", 0), "nothing left");
+    genie_stream_restorer_free(restorer);
+
     check_null(genie_string_view(NULL, &str), "string");
     CHECK_STATUS(genie_redactor_restore(redactor, bytes(text), len, borrowed, &s_out),
                  GENIE_STATUS_OK, "restore");
@@ -189,6 +221,7 @@ static void null_arguments(void) {
     genie_redaction_free(NULL);
     genie_mapping_free(NULL);
     genie_stream_redactor_free(NULL);
+    genie_stream_restorer_free(NULL);
     genie_string_free(NULL);
 
     /* The NULL-argument failures changed nothing: the stream still works. */
@@ -464,6 +497,65 @@ static void stream_utf8(void) {
     genie_redaction_free(snapshot);
 }
 
+/* The stream restorer takes bytes cut anywhere too: a character split across chunks is
+ * completed, bytes that can never be UTF-8 are refused whole with their offset. */
+static void restorer_utf8(void) {
+    genie_mapping *mapping = NULL;
+    CHECK_STATUS(genie_mapping_new(&mapping), GENIE_STATUS_OK, "mapping_new");
+    CHECK_STATUS(genie_mapping_insert(mapping, bytes("[PERSON_1]"), 10, bytes("Jos\xc3\xa9"), 5),
+                 GENIE_STATUS_OK, "insert");
+    genie_stream_restorer *restorer = NULL;
+    CHECK_STATUS(genie_stream_restorer_new(mapping, &restorer), GENIE_STATUS_OK, "new");
+    /* The restorer copied the mapping: freeing it changes nothing. */
+    genie_mapping_free(mapping);
+    char out[256];
+    size_t out_len = 0;
+    genie_string *piece = NULL;
+    genie_str view;
+#define RPUSH(literal, want_status, what)                                                     \
+    do {                                                                                      \
+        piece = STALE(genie_string);                                                          \
+        genie_status st = genie_stream_restorer_push(restorer, bytes(literal),                \
+                                                     sizeof(literal) - 1, &piece);            \
+        CHECK_STATUS(st, want_status, what);                                                  \
+        if (st == GENIE_STATUS_OK) {                                                          \
+            genie_string_view(piece, &view);                                                  \
+            memcpy(out + out_len, view.ptr, view.len);                                        \
+            out_len += view.len;                                                              \
+            genie_string_free(piece);                                                         \
+        } else {                                                                              \
+            CHECK(piece == NULL, "no text from a failed push");                               \
+        }                                                                                     \
+    } while (0)
+    /* Stream offsets: "caf" 0-2, é 3-4, " [PERSON_" 5-13, "1]" 14-15, " " 16, "€" 17-19. */
+    RPUSH("caf\xc3", GENIE_STATUS_OK, "lead byte");
+    RPUSH("\xa9 [PERSON_", GENIE_STATUS_OK, "continuation, placeholder cut");
+    RPUSH("1] \xe2", GENIE_STATUS_OK, "placeholder completed, euro cut");
+    RPUSH("X", GENIE_STATUS_INVALID_UTF8, "euro not continued");
+    CHECK(error_starts_with("data: invalid UTF-8 at byte 17 of the stream"),
+          genie_last_error_message());
+    RPUSH("\x82", GENIE_STATUS_OK, "euro, 2 of 3");
+    piece = STALE(genie_string);
+    CHECK_STATUS(genie_stream_restorer_flush(restorer, &piece), GENIE_STATUS_INVALID_UTF8,
+                 "ends inside");
+    CHECK(piece == NULL, "no text from a failed flush");
+    CHECK(error_mentions("began at byte 17 of the stream (2 of its 3 bytes arrived)"),
+          genie_last_error_message());
+    RPUSH("\xac ok \xff", GENIE_STATUS_INVALID_UTF8, "a bad byte inside the chunk");
+    CHECK(error_starts_with("data: invalid UTF-8 at byte 5 of this chunk, byte 24 of the stream"),
+          genie_last_error_message());
+    RPUSH("\xac", GENIE_STATUS_OK, "euro, completed");
+#undef RPUSH
+    CHECK_STATUS(genie_stream_restorer_flush(restorer, &piece), GENIE_STATUS_OK, "flush");
+    genie_string_view(piece, &view);
+    memcpy(out + out_len, view.ptr, view.len);
+    out_len += view.len;
+    genie_string_free(piece);
+    const char want[] = "caf\xc3\xa9 Jos\xc3\xa9 \xe2\x82\xac";
+    CHECK(out_len == sizeof want - 1 && memcmp(out, want, out_len) == 0, "the restored output");
+    genie_stream_restorer_free(restorer);
+}
+
 /* ---- a 50 MB text ---- */
 
 static double seconds(void) {
@@ -628,6 +720,7 @@ int main(void) {
     invalid_utf8();
     config_errors();
     stream_utf8();
+    restorer_utf8();
     large_text();
     shared_across_threads();
     return harness_finish("redaction bad input");

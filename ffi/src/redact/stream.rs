@@ -1,18 +1,16 @@
 //! `genie_stream_redactor`: redacts a model's answer as it streams, chunk by chunk.
 //!
-//! The core's [`StreamRedactor`] takes `&str` chunks; C hands over bytes cut anywhere, often
-//! in the middle of a multi-byte character (a network read or a provider's token boundary can
-//! split "é"). Rejecting such chunks would push every C caller into writing its own UTF-8
-//! reassembly, so this module keeps the at most 3 bytes of a character the last chunk ended
-//! inside and completes it with the next chunk. Bytes that can never become UTF-8 are still
-//! rejected, with their offset. That buffering is the only thing added to the core's stream.
+//! The core's [`StreamRedactor`] takes `&str` chunks; C hands over bytes cut anywhere, so
+//! [`Utf8Chunks`] completes characters split between chunks. That buffering is the only thing
+//! added to the core's stream.
 
 use std::cell::RefCell;
 
 use genie_core::redact::{Redacted, StreamRedactor};
-use genie_core::{Error, ErrorKind, Result};
+use genie_core::Result;
 
-use crate::boundary::{self, utf8_problem, Object};
+use crate::boundary::{self, Object};
+use crate::redact::chunks::Utf8Chunks;
 use crate::redact::{genie_redaction, genie_redactor};
 use crate::status::genie_status;
 use crate::text::genie_string;
@@ -20,79 +18,7 @@ use crate::text::genie_string;
 /// The core stream plus the bytes of a character split across chunks.
 pub(crate) struct StreamState {
     stream: StreamRedactor,
-    /// The first bytes of a character the last chunk ended inside (a valid prefix, 1-3 bytes).
-    pending: Vec<u8>,
-    /// Bytes accepted so far, `pending` included: the stream offset of the next chunk's first
-    /// byte.
-    accepted: usize,
-}
-
-/// The length of the UTF-8 sequence `lead` starts (`lead` is the first byte of a valid
-/// prefix, so at least 2 here).
-fn sequence_len(lead: u8) -> usize {
-    match lead {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        _ => 2,
-    }
-}
-
-fn invalid_utf8(message: String) -> Error {
-    Error::new(ErrorKind::InvalidUtf8, message)
-}
-
-impl StreamState {
-    /// Splits `data` into the text that can go to the core now (the character `pending`
-    /// started, completed, then every complete character of `data`) and the bytes of a
-    /// character `data` ends inside. Changes nothing.
-    fn split(&self, data: &[u8]) -> Result<(String, Vec<u8>)> {
-        let mut head = self.pending.clone();
-        let mut rest = data;
-        if !head.is_empty() {
-            let take = (sequence_len(head[0]) - head.len()).min(data.len());
-            head.extend_from_slice(&data[..take]);
-            rest = &data[take..];
-            match std::str::from_utf8(&head) {
-                Ok(_) => {}
-                // Still incomplete: this chunk was shorter than the character's remainder.
-                Err(e) if e.error_len().is_none() => return Ok((String::new(), head)),
-                Err(_) => {
-                    return Err(invalid_utf8(format!(
-                        "data: invalid UTF-8 at byte {} of the stream: the multi-byte \
-                         character the previous chunk ended inside is not continued correctly \
-                         by this chunk; the chunk was rejected and the stream is unchanged",
-                        self.accepted - self.pending.len()
-                    )))
-                }
-            }
-        }
-        let skipped = data.len() - rest.len();
-        let (valid, tail) = match std::str::from_utf8(rest) {
-            Ok(text) => (text, &[][..]),
-            Err(e) if e.error_len().is_none() => {
-                let (valid, tail) = rest.split_at(e.valid_up_to());
-                let valid = std::str::from_utf8(valid).map_err(|_| {
-                    Error::new(ErrorKind::Internal, "a checked UTF-8 prefix did not decode")
-                })?;
-                (valid, tail)
-            }
-            Err(e) => {
-                let at = skipped + e.valid_up_to();
-                return Err(invalid_utf8(format!(
-                    "data: invalid UTF-8 at byte {at} of this chunk, byte {} of the stream ({}); \
-                     the chunk was rejected and the stream is unchanged",
-                    self.accepted + at,
-                    utf8_problem(data, at, e.error_len())
-                )));
-            }
-        };
-        let head = std::str::from_utf8(&head)
-            .map_err(|_| Error::new(ErrorKind::Internal, "a checked character did not decode"))?;
-        let mut text = String::with_capacity(head.len() + valid.len());
-        text.push_str(head);
-        text.push_str(valid);
-        Ok((text, tail.to_vec()))
-    }
+    chunks: Utf8Chunks,
 }
 
 /// Redacts one streamed text (one model answer) chunk by chunk, with a bounded hold-back so
@@ -123,7 +49,7 @@ impl Object for genie_stream_redactor {
 }
 
 /// Writes the text `produce` gives to `out` as a new `genie_string`, or NULL on failure.
-fn write_text(
+pub(crate) fn write_text(
     out: boundary::Out<'_, *mut genie_string>,
     produce: impl FnOnce() -> Result<String>,
 ) -> Result<()> {
@@ -153,8 +79,7 @@ pub unsafe extern "C" fn genie_stream_redactor_new(
             unsafe { boundary::arg_ref(redactor, "redactor") }.map(|redactor| {
                 let state = StreamState {
                     stream: StreamRedactor::new(redactor.redactor.clone()),
-                    pending: Vec::new(),
-                    accepted: 0,
+                    chunks: Utf8Chunks::default(),
                 };
                 let stream = genie_stream_redactor {
                     state: RefCell::new(state),
@@ -199,10 +124,9 @@ pub unsafe extern "C" fn genie_stream_redactor_push(
             // SAFETY: the caller guarantees data is NULL or len readable bytes.
             let data = unsafe { boundary::arg_bytes(data, len, "data") }?;
             let mut state = stream.state_mut()?;
-            let (text, pending) = state.split(data)?;
+            let (text, pending) = state.chunks.split(data)?;
             let released = state.stream.push(&text)?;
-            state.pending = pending;
-            state.accepted += data.len();
+            state.chunks.commit(data.len(), pending);
             Ok(released)
         })
     })
@@ -231,16 +155,7 @@ pub unsafe extern "C" fn genie_stream_redactor_flush(
             // SAFETY: the caller guarantees stream is NULL or live.
             let stream = unsafe { genie_stream_redactor::from_raw(stream) }?;
             let mut state = stream.state_mut()?;
-            if let Some(&lead) = state.pending.first() {
-                return Err(invalid_utf8(format!(
-                    "stream: the text ended inside a multi-byte UTF-8 character that began at \
-                     byte {} of the stream ({} of its {} bytes arrived); nothing was flushed \
-                     and the stream is unchanged",
-                    state.accepted - state.pending.len(),
-                    state.pending.len(),
-                    sequence_len(lead)
-                )));
-            }
+            state.chunks.check_end()?;
             state.stream.flush()
         })
     })
