@@ -4,7 +4,7 @@
 //! with the exception classes, type stubs and `py.typed`). It only translates: Python
 //! arguments to core types ([`args`], [`config`]), core errors to the exception classes
 //! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]) and PII redactor
-//! ([`redact`], [`redacted`], [`offsets`]) and resilient client ([`client`], [`sync_stream`],
+//! ([`redact`], [`redacted`], [`offsets`], [`restorer`]) and resilient client ([`client`], [`sync_stream`],
 //! [`call_events`]) to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
 //! `genie_core`.
 
@@ -18,6 +18,7 @@ mod pickle;
 mod provider;
 mod redact;
 mod redacted;
+mod restorer;
 mod sse;
 mod sync_stream;
 
@@ -41,6 +42,7 @@ fn genie_core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<provider::PyStreamSummary>()?;
     m.add_class::<redact::PyRedactor>()?;
     m.add_class::<redact::PyStreamRedactor>()?;
+    m.add_class::<restorer::PyStreamRestorer>()?;
     m.add_class::<redacted::PyFinding>()?;
     m.add_class::<redacted::PyRedacted>()?;
     m.add_class::<redacted::PyMapping>()?;

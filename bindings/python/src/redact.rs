@@ -9,7 +9,7 @@
 //! Fail closed, as in the core: an error returns no text at all. An offset the binding cannot
 //! convert (a core bug) is a `RedactionFailedError` too, never text with wrong findings.
 
-use genie_core::redact::{Finding, Mapping, Redactor, StreamRedactor};
+use genie_core::redact::{Finding, Redactor, StreamRedactor};
 use genie_core::{Error, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -150,21 +150,8 @@ impl PyRedactor {
         mapping: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyString>> {
         let text = args::utf8_text(py, "text", text)?;
-        let built: Mapping;
-        let mapping = if let Ok(mapping) = mapping.cast::<PyMapping>() {
-            &mapping.get().0
-        } else if let Ok(dict) = mapping.cast::<PyDict>() {
-            built = PyMapping::from_dict(py, "mapping", dict)?;
-            &built
-        } else {
-            return Err(invalid_argument(
-                py,
-                format!(
-                    "mapping: expected a genie_core.Mapping or a dict[str, str], got {}",
-                    type_name(mapping)
-                ),
-            ));
-        };
+        let mapping = PyMapping::argument(py, mapping)?;
+        let mapping = mapping.as_ref();
         let (s, redactor) = (text.as_str(), &self.0);
         let restored = run(py, s.len(), || redactor.restore(s, mapping));
         Ok(PyString::new(py, &restored))

@@ -134,8 +134,26 @@ impl PyFinding {
 pub struct PyMapping(pub(crate) Mapping);
 
 impl PyMapping {
+    /// The core mapping a `mapping` argument holds: a :class:`Mapping` (borrowed) or a
+    /// `dict[str, str]` (converted).
+    pub fn argument<'a>(py: Python<'_>, value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, Mapping>> {
+        if let Ok(mapping) = value.cast::<PyMapping>() {
+            return Ok(Cow::Borrowed(&mapping.get().0));
+        }
+        if let Ok(dict) = value.cast::<PyDict>() {
+            return PyMapping::from_dict(py, "mapping", dict).map(Cow::Owned);
+        }
+        Err(invalid_argument(
+            py,
+            format!(
+                "mapping: expected a genie_core.Mapping or a dict[str, str], got {}",
+                type_name(value)
+            ),
+        ))
+    }
+
     /// A core mapping from a `dict[str, str]` given as argument `name` (to `restore`).
-    pub fn from_dict(py: Python<'_>, name: &str, dict: &Bound<'_, PyDict>) -> PyResult<Mapping> {
+    fn from_dict(py: Python<'_>, name: &str, dict: &Bound<'_, PyDict>) -> PyResult<Mapping> {
         let mut pairs = Vec::with_capacity(dict.len());
         for (key, item) in dict.iter() {
             match (key.extract::<String>(), item.extract::<String>()) {

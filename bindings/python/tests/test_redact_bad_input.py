@@ -18,6 +18,7 @@ from genie_core import (
     InvalidUtf8Error,
     Redactor,
     StreamRedactor,
+    StreamRestorer,
 )
 
 TEXT = "Mail jane.doe@example.com now"
@@ -31,7 +32,8 @@ BAD_TEXTS = [(b"Mail x", "bytes"), (bytearray(b"x"), "bytearray"), (None, "NoneT
     lambda r, bad: r.redact(bad),
     lambda r, bad: r.restore(bad, {}),
     lambda r, bad: StreamRedactor(r).push(bad),
-], ids=["find", "redact", "restore", "push"])
+    lambda r, bad: StreamRestorer({}).push(bad),
+], ids=["find", "redact", "restore", "push", "restorer-push"])
 def test_wrong_text_type_is_invalid_argument(call: Callable[[Redactor, Any], Any], bad: Any,
                                              type_name: str) -> None:
     with pytest.raises(InvalidArgumentError) as info:
@@ -48,6 +50,8 @@ def test_wrong_text_type_is_invalid_argument(call: Callable[[Redactor, Any], Any
 def test_wrong_mapping_is_invalid_argument(bad: Any) -> None:
     with pytest.raises(InvalidArgumentError, match="^INVALID_ARGUMENT: mapping: "):
         Redactor().restore("[EMAIL_1]", bad)
+    with pytest.raises(InvalidArgumentError, match="^INVALID_ARGUMENT: mapping: "):
+        StreamRestorer(bad)
 
 
 @pytest.mark.parametrize("bad", [None, "general", {}, 3, Redactor])
@@ -61,7 +65,7 @@ def test_stream_redactor_needs_a_redactor(bad: Any) -> None:
 def test_lone_surrogate_is_invalid_utf8(text: str, position: int) -> None:
     redactor = Redactor()
     for call in (redactor.find, redactor.redact, lambda t: redactor.restore(t, {}),
-                 StreamRedactor(redactor).push):
+                 StreamRedactor(redactor).push, StreamRestorer({}).push):
         with pytest.raises(InvalidUtf8Error) as info:
             call(text)
         message = info.value.message
@@ -79,6 +83,19 @@ def test_a_refused_chunk_leaves_the_stream_usable() -> None:
     out += stream.push("ample.com now") + stream.flush()
     assert out == "Mail <EMAIL> now"
     assert [(f.type, f.start, f.end) for f in stream.findings] == [("EMAIL", 5, 25)]
+
+
+def test_a_refused_chunk_leaves_the_restorer_usable() -> None:
+    restorer = StreamRestorer({"[EMAIL_1]": "jane@example.com"})
+    out = restorer.push("to [EMA")
+    assert out == "to "
+    for bad in (b"IL_1]", None, "\ud800"):
+        with pytest.raises((InvalidArgumentError, InvalidUtf8Error)):
+            restorer.push(bad)  # type: ignore[arg-type]
+    out += restorer.push("IL_1] now [") + restorer.flush()
+    assert out == "to jane@example.com now ["
+    # Flushed, it restores the next answer with the same mapping.
+    assert restorer.push("[EMAIL_1]") + restorer.flush() == "jane@example.com"
 
 
 def test_a_stream_goes_on_after_flush() -> None:

@@ -1,7 +1,7 @@
 """The shared redaction cases (tests/fixtures/pii/redaction.json, format in its README),
 replayed through every way Python accepts a config, through ``redact``, ``find`` and
-``restore``, and through ``StreamRedactor`` under several chunkings, each of which must give
-what redacting the whole text gives."""
+``restore``, and through ``StreamRedactor`` and ``StreamRestorer`` under several chunkings, each
+of which must give what the whole-text call gives."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import pytest
 
 from conftest import load_json
-from genie_core import GenieError, Redacted, Redactor, StreamRedactor
+from genie_core import GenieError, Redacted, Redactor, StreamRedactor, StreamRestorer
 
 FIXTURE = load_json("pii/redaction.json")
 CASES = FIXTURE["cases"]
@@ -147,6 +147,18 @@ CHUNKINGS: Dict[str, Callable[[str], List[str]]] = {
     "sizes-3141": by_sizes([3, 1, 4, 1, 5, 9, 2, 6]),
     **{f"random-{seed}": by_random(seed) for seed in (1, 2, 3, 4)},
 }
+
+
+@pytest.mark.parametrize("chunking", sorted(CHUNKINGS))
+@pytest.mark.parametrize("case", [c for c in OK_CASES if "restore" in c], ids=lambda c: c["name"])
+def test_stream_restore_equals_whole_restore(case: Dict[str, Any], chunking: str) -> None:
+    mapping = Redactor(case["config"]).redact(case["input"]).mapping
+    for form in (mapping, dict(mapping)):
+        restorer = StreamRestorer(form)
+        for pair in case["restore"]:
+            chunks = CHUNKINGS[chunking](pair["text"])
+            out = "".join(restorer.push(chunk) for chunk in chunks) + restorer.flush()
+            assert out == pair["expect"]
 
 
 @pytest.mark.parametrize("chunking", sorted(CHUNKINGS))

@@ -3,7 +3,7 @@
 An exact, fast server-sent events parser (:class:`SseParser`), decoders for the streaming
 responses of Gemini, OpenAI Chat Completions, OpenAI Responses and Anthropic Messages
 (:class:`StreamDecoder`), and a PII redactor for prompts and streamed answers
-(:class:`Redactor`, :class:`StreamRedactor`), and a resilient streaming LLM client
+(:class:`Redactor`, :class:`StreamRedactor`, :class:`StreamRestorer`), and a resilient streaming LLM client
 (:class:`Client`) that retries, reconnects, falls back and fails over within one deadline, all
 running in genie's Rust core. Failures raise
 :class:`GenieError` subclasses whose ``code`` and ``status`` are the same in every language
@@ -87,6 +87,7 @@ from genie_core._genie_core import (
     StreamDecoder,
     StreamEvent,
     StreamRedactor,
+    StreamRestorer,
     StreamSummary,
     SyncCallStream,
     Usage,
@@ -131,6 +132,7 @@ __all__ = [
     "StreamEvent",
     "StreamIncompleteError",
     "StreamRedactor",
+    "StreamRestorer",
     "StreamStalledError",
     "StreamSummary",
     "SyncCallStream",

@@ -286,6 +286,16 @@ class StreamRedactor:
         """Findings per type name so far."""
 
 @final
+class StreamRestorer:
+    """Restores a model's streamed answer; output equals :meth:`Redactor.restore` of the whole."""
+
+    def __init__(self, mapping: Union[Mapping, Dict[str, str]]) -> None: ...
+    def push(self, chunk: str) -> str:
+        """Takes the next chunk and returns the restored text that can be released now (maybe ``""``)."""
+    def flush(self) -> str:
+        """Ends the answer and returns the rest of the restored text."""
+
+@final
 class Attempt:
     """One attempt of a call: which model was asked, how, and how it ended."""
 
