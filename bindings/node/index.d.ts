@@ -283,6 +283,46 @@ export declare class StreamRedactor {
   get counts(): Record<string, number>
 }
 
+/**
+ * Puts the original values back into a model's answer as it streams: every placeholder of
+ * `mapping` (`{ "[EMAIL_1]": "jane@example.com" }`, as `redact()` returns) becomes its value,
+ * even when a placeholder is split across chunks (`"[EMA"` + `"IL_1]"`).
+ *
+ * Push each chunk and send on what it returns; `flush()` at the end returns the rest. The
+ * concatenated output equals `redactor.restore(wholeAnswer, mapping)`. It holds back at most
+ * 64 bytes, from a `[` that may still open a placeholder; text without `[` passes through at
+ * once. The mapping is copied when the restorer is made. One restorer per answer.
+ *
+ * Chunks are strings. A surrogate pair may be split between two chunks; any other lone
+ * surrogate is refused with `"INVALID_UTF8"`, and the refused chunk leaves the restorer as
+ * it was.
+ */
+export declare class StreamRestorer {
+  /**
+   * A restorer for the placeholders of `mapping`.
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `mapping` is not an object of strings;
+   * `"INVALID_UTF8"` if it holds a lone surrogate.
+   */
+  constructor(mapping: Record<string, string>)
+  /**
+   * Takes the next chunk of the answer; returns the restored text that can be released now
+   * (`""` while a placeholder may still be arriving).
+   *
+   * @throws {Error} `code` `"INVALID_ARGUMENT"` if `chunk` is not a string; `"INVALID_UTF8"`
+   * for a lone surrogate (the chunk is refused, the restorer unchanged).
+   */
+  push(chunk: string): string
+  /**
+   * Ends the answer; returns the rest of the restored text. The restorer is then empty and
+   * can restore another answer with the same mapping.
+   *
+   * @throws {Error} `code` `"INVALID_UTF8"` if the last chunk ended with half a surrogate
+   * pair (push the other half, then flush again).
+   */
+  flush(): string
+}
+
 /** Values never redacted: global rules, and rules for one type in `by_type`. */
 export interface AllowlistConfig {
   /** Values allowed exactly, for every type. */

@@ -841,6 +841,7 @@ module.exports.Redactor = nativeBinding.Redactor
 module.exports.SseParser = nativeBinding.SseParser
 module.exports.StreamDecoder = nativeBinding.StreamDecoder
 module.exports.StreamRedactor = nativeBinding.StreamRedactor
+module.exports.StreamRestorer = nativeBinding.StreamRestorer
 module.exports.AttemptMode = nativeBinding.AttemptMode
 module.exports.ErrorClass = nativeBinding.ErrorClass
 module.exports.errorTable = nativeBinding.errorTable

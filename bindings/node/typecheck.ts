@@ -6,6 +6,7 @@ import {
   SseParser,
   StreamDecoder,
   StreamRedactor,
+  StreamRestorer,
   errorTable,
   version,
   type Finding,
@@ -102,6 +103,8 @@ const released: string = stream.push('jane@ex') + stream.push('ample.com') + str
 const streamFindings: Finding[] = stream.findings
 const streamCounts: Record<string, number> = stream.counts
 const streamMapping: Record<string, string> = stream.mapping
+const restorer = new StreamRestorer(redacted.mapping)
+const restoredStream: string = restorer.push('[EMA') + restorer.push('IL_1]') + restorer.flush()
 
 // @ts-expect-error config keys are snake_case, as in a config file
 new Redactor({ phoneRegion: 'US' })
@@ -113,6 +116,8 @@ new Redactor({ profile: 'finance' })
 redactor.redact(Buffer.from('x'))
 // @ts-expect-error a stream needs a Redactor
 new StreamRedactor({})
+// @ts-expect-error a restorer needs a mapping
+new StreamRestorer()
 
 // @ts-expect-error an unknown provider name is a type error
 new StreamDecoder('palm')
@@ -123,4 +128,5 @@ new SseParser({ max_line_bytes: 10 })
 
 export { first, retry, lastId, complete, finish, provider, table, v }
 export { placeholderValue, emailCount, operator, spanStart, restored, later, released }
+export { restoredStream }
 export { streamFindings, streamCounts, streamMapping }

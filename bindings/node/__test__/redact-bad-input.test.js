@@ -43,6 +43,7 @@ describe('argument types', () => {
     ['redactAsync', (v) => redactor.redactAsync(v), 'text'],
     ['restore', (v) => redactor.restore(v, {}), 'text'],
     ['push', (v) => new genie.StreamRedactor(redactor).push(v), 'chunk'],
+    ['restorer push', (v) => new genie.StreamRestorer({}).push(v), 'chunk'],
   ]
   for (const [what, value, tail] of wrong) {
     test(`${what} is INVALID_ARGUMENT for every method`, () => {
@@ -57,6 +58,25 @@ describe('argument types', () => {
   test('a missing argument is INVALID_ARGUMENT', () => {
     assertGenieError(thrown(() => redactor.redact()), 'INVALID_ARGUMENT', /^text: expected a string, got undefined$/)
     assertGenieError(thrown(() => redactor.restore('x')), 'INVALID_ARGUMENT', /^mapping: .* got undefined$/)
+  })
+
+  test('a StreamRestorer needs a mapping of strings', () => {
+    for (const bad of [undefined, null, 'x', 3, ['[EMAIL_1]'], { '[EMAIL_1]': 3 }]) {
+      assertGenieError(thrown(() => new genie.StreamRestorer(bad)), 'INVALID_ARGUMENT', /^mapping/)
+    }
+  })
+
+  test('a refused chunk leaves the restorer usable, and it goes on after flush', () => {
+    const restorer = new genie.StreamRestorer({ '[EMAIL_1]': 'jane@example.com' })
+    let out = restorer.push('to [EMA')
+    assert.equal(out, 'to ')
+    assertGenieError(thrown(() => restorer.push(7)), 'INVALID_ARGUMENT', /^chunk: /)
+    assertGenieError(thrown(() => restorer.push('\uDC4D')), 'INVALID_UTF8', /^chunk: a lone surrogate/)
+    out += restorer.push('IL_1] now \uD83D')
+    assertGenieError(thrown(() => restorer.flush()), 'INVALID_UTF8', /high surrogate U\+D83D/)
+    out += restorer.push('\uDC4D [') + restorer.flush()
+    assert.equal(out, 'to jane@example.com now 👍 [')
+    assert.equal(restorer.push('[EMAIL_1]') + restorer.flush(), 'jane@example.com')
   })
 
   test('a failed call leaves the redactor and the stream usable', () => {

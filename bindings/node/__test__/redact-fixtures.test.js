@@ -1,7 +1,8 @@
 // Replays tests/fixtures/pii/redaction.json (format in tests/fixtures/pii/README.md), every
 // case: redact, find, counts, mapping, restore round trips and UTF-16 offsets, with the config
-// given as an object and as JSON text, through redactAsync, and through a StreamRedactor under
-// every chunking of redact-helpers.js (one UTF-16 unit at a time included). Config-error cases
+// given as an object and as JSON text, through redactAsync, and through a StreamRedactor and a
+// StreamRestorer under every chunking of redact-helpers.js (one UTF-16 unit at a time
+// included, which splits surrogate pairs and placeholders). Config-error cases
 // must fail with their code and a message naming the bad value's path.
 'use strict'
 
@@ -89,6 +90,17 @@ describe('pii/redaction.json', () => {
           // A mapping kept as JSON (in a session store, say) restores the same.
           const stored = JSON.parse(JSON.stringify(out.mapping))
           assert.equal(redactor.restore(pair.text, stored), pair.expect, `${where}: stored`)
+        }
+      }
+    })
+
+    test(`${c.name}: StreamRestorer under every chunking`, () => {
+      const mapping = c.expect?.mapping ?? {}
+      for (const pair of c.restore ?? []) {
+        for (const [name, chunks] of chunkings(pair.text, c.name.length)) {
+          const restorer = new genie.StreamRestorer(mapping)
+          const out = chunks.map((chunk) => restorer.push(chunk)).join('') + restorer.flush()
+          assert.equal(out, pair.expect, `${c.name} chunked ${name}: ${pair.text}`)
         }
       }
     })

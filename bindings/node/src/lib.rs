@@ -4,7 +4,7 @@
 //!
 //! Like every binding it only translates (DESIGN.md §1): JS arguments are checked and turned
 //! into core types ([`args`], [`config`], [`client_config`], [`text`], [`abort`]), core
-//! results into plain JS objects ([`sse`], [`provider`], [`redact`], [`results`],
+//! results into plain JS objects ([`sse`], [`provider`], [`redact`], [`restorer`], [`results`],
 //! [`call_values`]), core errors into JS `Error`s with `code` and `status` ([`errors`]);
 //! [`objects`] makes the result objects fast. The client's calls run on genie's runtime and
 //! reach JavaScript through promises ([`client`], [`call_stream`], [`promise`]). Names are the
@@ -23,6 +23,7 @@ mod objects;
 mod promise;
 mod provider;
 mod redact;
+mod restorer;
 mod results;
 mod sse;
 mod text;

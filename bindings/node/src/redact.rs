@@ -240,7 +240,7 @@ impl Redactor {
 }
 
 /// A `mapping` argument: an object whose own enumerable properties map placeholders to values.
-fn read_mapping(env: &Env, value: Unknown<'_>) -> napi::Result<Mapping> {
+pub(crate) fn read_mapping(env: &Env, value: Unknown<'_>) -> napi::Result<Mapping> {
     if value.get_type()? != ValueType::Object || value.is_array()? {
         return Err(errors::invalid_argument(
             env,
