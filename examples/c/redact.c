@@ -6,7 +6,8 @@
  *   2. Log an audit record that says what was removed without any value (types and counts).
  *   3. Keep the placeholder mapping as plain pairs, the way a server stores it between the
  *      request and the answer (in its session, a cache, another process), and free the rest.
- *   4. Rebuild the mapping from those pairs and restore the model's answer for the customer.
+ *   4. Rebuild the mapping from those pairs and restore the model's answer for the customer:
+ *      whole, and again as it streams in 7-byte chunks (which cut placeholders).
  *   5. Redact a streamed answer as it arrives, before it is written to a log, with a second
  *      redactor using the defaults (<EMAIL>, <PHONE>, ...), fed 7 bytes at a time (chunks cut
  *      anywhere, even inside a multi-byte character).
@@ -112,6 +113,44 @@ static int redact_ticket(const genie_redactor *redactor, stored_pair **pairs_out
     return pairs == NULL;
 }
 
+/* Writes a piece of stream output and frees it. */
+static void emit(genie_string *piece) {
+    genie_str text;
+    genie_string_view(piece, &text);
+    fwrite(text.ptr, 1, text.len, stdout);
+    genie_string_free(piece);
+}
+
+/* Step 4, streamed: the answer restored as it arrives, 7 bytes at a time. */
+static int restore_streamed(const genie_mapping *mapping) {
+    genie_stream_restorer *restorer = NULL;
+    genie_status status = genie_stream_restorer_new(mapping, &restorer);
+    if (status != GENIE_STATUS_OK) {
+        return fail("making the stream restorer", status);
+    }
+    printf("== the same answer, restored as it streams\n");
+    size_t len = strlen(answer);
+    for (size_t pos = 0; pos < len && status == GENIE_STATUS_OK; pos += 7) {
+        genie_string *piece = NULL;
+        status = genie_stream_restorer_push(restorer, (const uint8_t *)answer + pos,
+                                            len - pos < 7 ? len - pos : 7, &piece);
+        if (status == GENIE_STATUS_OK) {
+            emit(piece);
+        }
+    }
+    genie_string *rest = NULL;
+    if (status == GENIE_STATUS_OK) {
+        status = genie_stream_restorer_flush(restorer, &rest);
+    }
+    genie_stream_restorer_free(restorer);
+    if (status != GENIE_STATUS_OK) {
+        return fail("restoring the stream", status);
+    }
+    emit(rest);
+    printf("\n");
+    return 0;
+}
+
 /* Step 4: rebuilds the mapping from the stored pairs and restores the answer. */
 static int restore_answer(const genie_redactor *redactor, const stored_pair *pairs,
                           size_t count) {
@@ -127,23 +166,17 @@ static int restore_answer(const genie_redactor *redactor, const stored_pair *pai
         status = genie_redactor_restore(redactor, (const uint8_t *)answer, strlen(answer),
                                         mapping, &restored);
     }
-    genie_mapping_free(mapping);
     if (status != GENIE_STATUS_OK) {
+        genie_mapping_free(mapping);
         return fail("restoring the answer", status);
     }
     genie_str text;
     genie_string_view(restored, &text);
     printf("== the model's answer, restored for the customer\n%.*s\n", (int)text.len, text.ptr);
     genie_string_free(restored);
-    return 0;
-}
-
-/* Writes a piece of stream output and frees it. */
-static void emit(genie_string *piece) {
-    genie_str text;
-    genie_string_view(piece, &text);
-    fwrite(text.ptr, 1, text.len, stdout);
-    genie_string_free(piece);
+    int exit_code = restore_streamed(mapping);
+    genie_mapping_free(mapping);
+    return exit_code;
 }
 
 /* Step 5: a streamed answer redacted with the default operators, 7 bytes at a time. */

@@ -6,7 +6,7 @@
 //   1. redact a support ticket with placeholders (the company's support address allow-listed)
 //   2. log an audit record without values (types, byte offsets, counts)
 //   3. keep the mapping as plain pairs between the request and the answer
-//   4. rebuild it and restore the model's answer
+//   4. rebuild it and restore the model's answer, whole and as it streams
 //   5. redact a streamed answer 7 bytes at a time with the default operators
 //
 // Build (from the repository root, after `cargo build --release -p genie-ffi`), one line:
@@ -64,6 +64,8 @@ using mapping_ptr = std::unique_ptr<genie_mapping, deleter<genie_mapping, genie_
 using string_ptr = std::unique_ptr<genie_string, deleter<genie_string, genie_string_free>>;
 using stream_ptr = std::unique_ptr<genie_stream_redactor,
                                    deleter<genie_stream_redactor, genie_stream_redactor_free>>;
+using restorer_ptr = std::unique_ptr<genie_stream_restorer,
+                                     deleter<genie_stream_restorer, genie_stream_restorer_free>>;
 
 // An empty config means the defaults (profile "general", <TYPE> replacements).
 inline redactor_ptr make_redactor(std::string_view config_json = {}) {
@@ -112,6 +114,36 @@ inline std::string restore(const genie_redactor &redactor, std::string_view text
     check(genie_redactor_restore(&redactor, bytes(text), text.size(), mapping.get(), &restored));
     return to_string(*string_ptr(restored));
 }
+
+// Restores one streamed answer; push() and flush() return what can be released.
+class stream_restorer {
+public:
+    explicit stream_restorer(const stored_mapping &pairs) {
+        genie_mapping *raw_mapping = nullptr;
+        check(genie_mapping_new(&raw_mapping));
+        mapping_ptr mapping(raw_mapping);
+        for (const auto &[placeholder, value] : pairs) {
+            check(genie_mapping_insert(mapping.get(), bytes(placeholder), placeholder.size(),
+                                       bytes(value), value.size()));
+        }
+        genie_stream_restorer *raw = nullptr;
+        check(genie_stream_restorer_new(mapping.get(), &raw));  // it copies the mapping
+        restorer_.reset(raw);
+    }
+    std::string push(std::string_view chunk) {
+        genie_string *out = nullptr;
+        check(genie_stream_restorer_push(restorer_.get(), bytes(chunk), chunk.size(), &out));
+        return to_string(*string_ptr(out));
+    }
+    std::string flush() {
+        genie_string *out = nullptr;
+        check(genie_stream_restorer_flush(restorer_.get(), &out));
+        return to_string(*string_ptr(out));
+    }
+
+private:
+    restorer_ptr restorer_;
+};
 
 // Redacts one streamed text; push() and flush() return what can be released.
 class stream_redactor {
@@ -194,6 +226,12 @@ int run() {
     genie::stored_mapping pairs = redact_ticket(*redactor);
     std::cout << "== the model's answer, restored for the customer\n"
               << genie::restore(*redactor, answer, pairs) << '\n';
+    genie::stream_restorer restorer(pairs);
+    std::cout << "== the same answer, restored as it streams\n";
+    for (std::size_t pos = 0; pos < answer.size(); pos += 7) {
+        std::cout << restorer.push(answer.substr(pos, 7));
+    }
+    std::cout << restorer.flush() << '\n';
 
     genie::stream_redactor stream(*genie::make_redactor());  // the stream keeps what it needs
     std::cout << "== a streamed answer, redacted as it arrives\n";

@@ -10,7 +10,7 @@
 // that installed the package writes require('genie-core') instead of the path below.
 'use strict'
 
-const { Redactor, StreamRedactor } = require('../../bindings/node')
+const { Redactor, StreamRedactor, StreamRestorer } = require('../../bindings/node')
 
 const ticket = `Subject: Refund for order 88213 — card charged twice
 
@@ -45,6 +45,14 @@ const answer =
   '[IBAN_1] and sent a confirmation to [EMAIL_1]; we will also call you on [PHONE_1].'
 console.log('\n== model answer, restored for the support agent\n')
 console.log(redactor.restore(answer, mapping))
+// Streamed, the answer arrives in tokens that cut placeholders ('[PHO' + 'NE_1]'): the stream
+// restorer shows each token as soon as no placeholder can be waiting in it.
+const restorer = new StreamRestorer(mapping)
+let restored = ''
+for (let i = 0; i < answer.length; i += 7) restored += restorer.push(answer.slice(i, i + 7))
+restored += restorer.flush()
+const same = restored === redactor.restore(answer, mapping)
+console.log(`(restored as streamed tokens: ${same ? 'the same text' : 'DIFFERENT'})`)
 
 // Output redaction: the model streams an answer that itself contains PII (here an e-mail
 // address and a phone number, each split across tokens). The agent's screen only ever shows

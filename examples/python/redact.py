@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import List
 
-from genie_core import GenieError, Redactor
+from genie_core import GenieError, Redactor, StreamRestorer
 
 TICKET = """\
 Subject: Refund not received — order 100-2211-4412
@@ -62,6 +62,13 @@ def run(ticket: str) -> None:
         print(f"  {f.type:<14} chars {f.start}–{f.end} → {f.operator}")
     print("── the model's answer, restored ──────────────────")
     print(redactor.restore(ANSWER, redacted.mapping))
+    # Streamed, the answer arrives in tokens that cut placeholders ("[PHO" + "NE_1]"); the
+    # stream restorer shows each token as soon as no placeholder can be waiting in it.
+    restorer = StreamRestorer(redacted.mapping)
+    tokens = [ANSWER[i : i + 7] for i in range(0, len(ANSWER), 7)]
+    shown = "".join(restorer.push(token) for token in tokens) + restorer.flush()
+    same = shown == redactor.restore(ANSWER, redacted.mapping)
+    print(f"(restored as {len(tokens)} streamed tokens: {'the same text' if same else 'DIFFERENT'})")
 
 
 def main(argv: List[str]) -> int:
