@@ -5,11 +5,80 @@
 //! token boundary can split "é"). Rejecting such chunks would push every C caller into writing
 //! its own UTF-8 reassembly, so the streams keep the at most 3 bytes of a character the last
 //! chunk ended inside and complete it with the next chunk. Bytes that can never become UTF-8
-//! are still rejected, with their offset.
+//! are still rejected, with their offset. [`push`] and [`flush`] are the bodies of both
+//! streams' C functions, so their argument checks and fail-closed handling are one code.
 
 use genie_core::{Error, ErrorKind, Result};
 
-use crate::boundary::utf8_problem;
+use crate::boundary::{self, utf8_problem, Object};
+use crate::status::genie_status;
+use crate::text::genie_string;
+
+/// A stream of text that takes byte chunks: the state of a C stream object.
+pub(crate) trait TextStream {
+    /// Its split-character buffer.
+    fn chunks(&mut self) -> &mut Utf8Chunks;
+    /// Takes whole characters; returns the text that can be released now.
+    fn push_text(&mut self, text: &str) -> Result<String>;
+    /// Ends the text; returns the rest.
+    fn flush_text(&mut self) -> Result<String>;
+}
+
+/// `<stream>_push`: takes `len` bytes at `data` and writes the released text to `*text_out`
+/// (NULL on failure, and then nothing of the chunk was taken).
+///
+/// # Safety
+/// `stream` is NULL or a live stream object; `data` is NULL or points to `len` readable
+/// bytes; `text_out` is NULL or writable.
+pub(crate) unsafe fn push<O>(
+    stream: *mut O,
+    data: *const u8,
+    len: usize,
+    text_out: *mut *mut genie_string,
+) -> genie_status
+where
+    O: Object,
+    O::State: TextStream,
+{
+    boundary::call(|| {
+        // SAFETY: the caller guarantees text_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
+        out.write_object((|| {
+            // SAFETY: the caller guarantees stream is NULL or live.
+            let stream = unsafe { O::from_raw(stream) }?;
+            // SAFETY: the caller guarantees data is NULL or len readable bytes.
+            let data = unsafe { boundary::arg_bytes(data, len, "data") }?;
+            let mut state = stream.state_mut()?;
+            let (text, pending) = state.chunks().split(data)?;
+            let released = state.push_text(&text)?;
+            state.chunks().commit(data.len(), pending);
+            Ok(genie_string::into_raw(released))
+        })())
+    })
+}
+
+/// `<stream>_flush`: ends the text and writes the rest to `*text_out` (NULL on failure). A
+/// text that ended inside a multi-byte character is refused and nothing changes.
+///
+/// # Safety
+/// `stream` is NULL or a live stream object; `text_out` is NULL or writable.
+pub(crate) unsafe fn flush<O>(stream: *mut O, text_out: *mut *mut genie_string) -> genie_status
+where
+    O: Object,
+    O::State: TextStream,
+{
+    boundary::call(|| {
+        // SAFETY: the caller guarantees text_out is NULL or writable.
+        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
+        out.write_object((|| {
+            // SAFETY: the caller guarantees stream is NULL or live.
+            let stream = unsafe { O::from_raw(stream) }?;
+            let mut state = stream.state_mut()?;
+            state.chunks().check_end()?;
+            Ok(genie_string::into_raw(state.flush_text()?))
+        })())
+    })
+}
 
 /// The bytes of a character split across chunks, and how many bytes the stream accepted.
 #[derive(Default)]

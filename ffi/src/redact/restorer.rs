@@ -7,11 +7,11 @@
 use std::cell::RefCell;
 
 use genie_core::redact::StreamRestorer;
+use genie_core::Result;
 
 use crate::boundary::{self, Object};
-use crate::redact::chunks::Utf8Chunks;
+use crate::redact::chunks::{self, TextStream, Utf8Chunks};
 use crate::redact::genie_mapping;
-use crate::redact::stream::write_text;
 use crate::status::genie_status;
 use crate::text::genie_string;
 
@@ -19,6 +19,20 @@ use crate::text::genie_string;
 pub(crate) struct RestorerState {
     restorer: StreamRestorer,
     chunks: Utf8Chunks,
+}
+
+impl TextStream for RestorerState {
+    fn chunks(&mut self) -> &mut Utf8Chunks {
+        &mut self.chunks
+    }
+
+    fn push_text(&mut self, text: &str) -> Result<String> {
+        Ok(self.restorer.push(text))
+    }
+
+    fn flush_text(&mut self) -> Result<String> {
+        Ok(self.restorer.flush())
+    }
 }
 
 /// Restores one streamed answer chunk by chunk: every placeholder of a mapping (`[EMAIL_1]`)
@@ -101,21 +115,8 @@ pub unsafe extern "C" fn genie_stream_restorer_push(
     len: usize,
     text_out: *mut *mut genie_string,
 ) -> genie_status {
-    boundary::call(|| {
-        // SAFETY: the caller guarantees text_out is NULL or writable.
-        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
-        write_text(out, || {
-            // SAFETY: the caller guarantees restorer is NULL or live.
-            let restorer = unsafe { genie_stream_restorer::from_raw(restorer) }?;
-            // SAFETY: the caller guarantees data is NULL or len readable bytes.
-            let data = unsafe { boundary::arg_bytes(data, len, "data") }?;
-            let mut state = restorer.state_mut()?;
-            let (text, pending) = state.chunks.split(data)?;
-            let released = state.restorer.push(&text);
-            state.chunks.commit(data.len(), pending);
-            Ok(released)
-        })
-    })
+    // SAFETY: the caller's guarantees are chunks::push's.
+    unsafe { chunks::push(restorer, data, len, text_out) }
 }
 
 /// Ends the answer and writes the rest of the restored text to `*text_out`, as a new
@@ -133,17 +134,8 @@ pub unsafe extern "C" fn genie_stream_restorer_flush(
     restorer: *mut genie_stream_restorer,
     text_out: *mut *mut genie_string,
 ) -> genie_status {
-    boundary::call(|| {
-        // SAFETY: the caller guarantees text_out is NULL or writable.
-        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
-        write_text(out, || {
-            // SAFETY: the caller guarantees restorer is NULL or live.
-            let restorer = unsafe { genie_stream_restorer::from_raw(restorer) }?;
-            let mut state = restorer.state_mut()?;
-            state.chunks.check_end()?;
-            Ok(state.restorer.flush())
-        })
-    })
+    // SAFETY: the caller's guarantees are chunks::flush's.
+    unsafe { chunks::flush(restorer, text_out) }
 }
 
 /// Frees a stream restorer and the text it holds back (discarded, unreleased). NULL is

@@ -10,7 +10,7 @@ use genie_core::redact::{Redacted, StreamRedactor};
 use genie_core::Result;
 
 use crate::boundary::{self, Object};
-use crate::redact::chunks::Utf8Chunks;
+use crate::redact::chunks::{self, TextStream, Utf8Chunks};
 use crate::redact::{genie_redaction, genie_redactor};
 use crate::status::genie_status;
 use crate::text::genie_string;
@@ -19,6 +19,20 @@ use crate::text::genie_string;
 pub(crate) struct StreamState {
     stream: StreamRedactor,
     chunks: Utf8Chunks,
+}
+
+impl TextStream for StreamState {
+    fn chunks(&mut self) -> &mut Utf8Chunks {
+        &mut self.chunks
+    }
+
+    fn push_text(&mut self, text: &str) -> Result<String> {
+        self.stream.push(text)
+    }
+
+    fn flush_text(&mut self) -> Result<String> {
+        self.stream.flush()
+    }
 }
 
 /// Redacts one streamed text (one model answer) chunk by chunk, with a bounded hold-back so
@@ -46,14 +60,6 @@ impl Object for genie_stream_redactor {
     fn cell(&self) -> &RefCell<StreamState> {
         &self.state
     }
-}
-
-/// Writes the text `produce` gives to `out` as a new `genie_string`, or NULL on failure.
-pub(crate) fn write_text(
-    out: boundary::Out<'_, *mut genie_string>,
-    produce: impl FnOnce() -> Result<String>,
-) -> Result<()> {
-    out.write_object(produce().map(genie_string::into_raw))
 }
 
 /// Makes a stream redactor with `redactor`'s configuration. The stream keeps its own
@@ -115,21 +121,8 @@ pub unsafe extern "C" fn genie_stream_redactor_push(
     len: usize,
     text_out: *mut *mut genie_string,
 ) -> genie_status {
-    boundary::call(|| {
-        // SAFETY: the caller guarantees text_out is NULL or writable.
-        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
-        write_text(out, || {
-            // SAFETY: the caller guarantees stream is NULL or live.
-            let stream = unsafe { genie_stream_redactor::from_raw(stream) }?;
-            // SAFETY: the caller guarantees data is NULL or len readable bytes.
-            let data = unsafe { boundary::arg_bytes(data, len, "data") }?;
-            let mut state = stream.state_mut()?;
-            let (text, pending) = state.chunks.split(data)?;
-            let released = state.stream.push(&text)?;
-            state.chunks.commit(data.len(), pending);
-            Ok(released)
-        })
-    })
+    // SAFETY: the caller's guarantees are chunks::push's.
+    unsafe { chunks::push(stream, data, len, text_out) }
 }
 
 /// Ends the stream and writes the rest of the redacted text to `*text_out`, as a new
@@ -148,17 +141,8 @@ pub unsafe extern "C" fn genie_stream_redactor_flush(
     stream: *mut genie_stream_redactor,
     text_out: *mut *mut genie_string,
 ) -> genie_status {
-    boundary::call(|| {
-        // SAFETY: the caller guarantees text_out is NULL or writable.
-        let out = unsafe { boundary::arg_out(text_out, "text_out") }?;
-        write_text(out, || {
-            // SAFETY: the caller guarantees stream is NULL or live.
-            let stream = unsafe { genie_stream_redactor::from_raw(stream) }?;
-            let mut state = stream.state_mut()?;
-            state.chunks.check_end()?;
-            state.stream.flush()
-        })
-    })
+    // SAFETY: the caller's guarantees are chunks::flush's.
+    unsafe { chunks::flush(stream, text_out) }
 }
 
 /// Writes to `*result_out` a snapshot of what the stream found so far, as a new result the
