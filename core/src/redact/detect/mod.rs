@@ -216,7 +216,7 @@ fn main_pass(sc: &mut Scan<'_>, region: Option<RegionId>) {
 }
 
 fn word_start(sc: &mut Scan<'_>, i: usize, name_toks: &mut Vec<person::NameTok>) {
-    if sc.on(id::IBAN) {
+    if sc.on(id::IBAN) && iban::may_start(sc.b, i) {
         iban::iban_at(sc, i);
     }
     if sc.on(id::PERSON) {
