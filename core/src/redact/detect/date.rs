@@ -59,10 +59,7 @@ fn month_of(word: &[u8]) -> Option<u8> {
         return None;
     }
     // Month names start with one of these letters (any case): most words are rejected here.
-    if !matches!(
-        word[0] | 0x20,
-        b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd' | b'e' | b'g' | b'l'
-    ) {
+    if !month_letter(word[0]) {
         return None;
     }
     if word.is_ascii() {
@@ -73,6 +70,15 @@ fn month_of(word: &[u8]) -> Option<u8> {
     }
     let w = std::str::from_utf8(word).ok()?.to_lowercase();
     MONTHS.iter().find(|(m, _)| *m == w).map(|&(_, n)| n)
+}
+
+/// Month names start with one of these letters (any case).
+#[inline]
+fn month_letter(c: u8) -> bool {
+    matches!(
+        c | 0x20,
+        b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd' | b'e' | b'g' | b'l'
+    )
 }
 
 fn num(b: &[u8]) -> u32 {
@@ -107,10 +113,10 @@ fn year_ok(y: u32, digits: usize) -> bool {
 /// two digits with a month word after it or before it. Most digit runs (counts, times,
 /// versions, ids) fail here before any parsing.
 pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
-    if n == 8 {
-        return true;
+    if n > 4 {
+        return n == 8;
     }
-    if (1..=4).contains(&n) {
+    if n >= 1 {
         if let Some(&sep) = b.get(i + n).filter(|c| matches!(c, b'/' | b'-' | b'.')) {
             let j = i + n + 1;
             let n2 = digits_at(b, j, 2);
@@ -122,6 +128,9 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             }
         }
     }
+    if n > 2 {
+        return false;
+    }
     // A month word right after the day: the next byte starts an ordinal suffix, `de`/`of` or
     // the month (all letters below), or is `.`, ` ` or `-` (or `º`).
     let after = b.get(i + n).is_some_and(|&c| {
@@ -130,11 +139,15 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
     });
     // A month word before it, a space or `.` between.
     let before = i >= 2 && matches!(b[i - 1], b' ' | b'.');
-    n <= 2
-        && ((after && {
-            let (p, we) = month_word_after(b, i + n);
+    (after && {
+        // Most words after a number ("3 days", "2 of") fail on their first letter, before
+        // the word is read.
+        let p = month_word_start(b, i + n);
+        b.get(p).is_some_and(|&c| month_letter(c)) && {
+            let we = word_end(b, p);
             we - p >= 3 && month_of(&b[p..we]).is_some()
-        }) || (before && month_before(b, i).is_some()))
+        }
+    }) || (before && month_before(b, i).is_some())
 }
 
 /// Letters that start a month name (any language here), an ordinal suffix (`st nd rd th er`)
@@ -218,7 +231,13 @@ fn word_end(b: &[u8], p: usize) -> usize {
 
 /// The word after a day whose digits end at `p`, past an ordinal suffix, up to two of `. -`
 /// and `de `/`of `: where the month of a day-month-year date would be.
-fn month_word_after(b: &[u8], mut p: usize) -> (usize, usize) {
+fn month_word_after(b: &[u8], p: usize) -> (usize, usize) {
+    let p = month_word_start(b, p);
+    (p, word_end(b, p))
+}
+
+/// Where [`month_word_after`]'s word starts.
+fn month_word_start(b: &[u8], mut p: usize) -> usize {
     let at = |k: usize| b.get(k).copied().unwrap_or(0);
     if matches!(
         (at(p), at(p + 1)),
@@ -233,7 +252,7 @@ fn month_word_after(b: &[u8], mut p: usize) -> (usize, usize) {
     if (at(p), at(p + 1), at(p + 2)) == (b'o', b'f', b' ') {
         p += 3;
     }
-    (p, word_end(b, p))
+    p
 }
 
 /// `3 March 1980`, `3rd of March, 1980`, `3. März 1980`, `21 de enero de 1990`, `5-Aug-1979`.
