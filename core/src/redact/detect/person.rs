@@ -78,10 +78,17 @@ const NAME_COLUMNS: &[&str] = &[
     "lastname", "given", "family", "surname",
 ];
 
-const PARTICLES: &[&str] = &[
-    "de", "van", "der", "den", "von", "da", "del", "della", "di", "du", "le", "la", "bin", "al",
-    "dos", "das", "ter", "ten", "y",
-];
+/// A name particle (`de`, `van`, ...). A `match` compiles to a length switch and a compare or
+/// two, where a list scan compared every entry; every `I` and `A` (read as initials) asks this
+/// of the lower-case word after it.
+#[rustfmt::skip]
+fn is_particle(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"de" | b"van" | b"der" | b"den" | b"von" | b"da" | b"del" | b"della" | b"di" | b"du"
+            | b"le" | b"la" | b"bin" | b"al" | b"dos" | b"das" | b"ter" | b"ten" | b"y"
+    )
+}
 
 #[derive(Clone, Copy)]
 pub(super) struct NameTok {
@@ -196,10 +203,7 @@ fn run(b: &[u8], i: usize, out: &mut Vec<NameTok>) {
         }
         let mut q = t.end + 1;
         let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-        if word_end > q
-            && b.get(word_end) == Some(&b' ')
-            && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
-        {
+        if word_end > q && b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end]) {
             q = word_end + 1;
         }
         p = q;
@@ -334,8 +338,7 @@ fn initial_continues(b: &[u8], e: usize) -> bool {
         Some(&c) if c.is_ascii_lowercase() => {
             let q = e + 1;
             let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-            b.get(word_end) == Some(&b' ')
-                && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
+            b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end])
         }
         _ => false,
     }
