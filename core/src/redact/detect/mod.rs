@@ -11,6 +11,7 @@
 mod address;
 mod apikey;
 mod card;
+mod cues;
 pub(crate) mod date;
 mod email;
 mod iban;
