@@ -15,8 +15,7 @@ use super::cues::{
     cue_kinds, cue_possible, dash_before, is_cue_word, LABEL, ROLE, STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::names::{
-    flags, is_first, is_last, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST,
-    STOP_WORD,
+    flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST, STOP_WORD,
 };
 use super::table::column_is;
 use super::Scan;
@@ -50,6 +49,8 @@ pub(super) struct NameTok {
     end: usize,
     initial: bool,
     upper: bool,
+    /// The word's gazetteer [`flags`], read once by [`run`] (0 until then).
+    flags: u8,
 }
 
 /// A name token at `p`: an upper-case letter then letters, with inner `'` or `-` joins; or an
@@ -115,6 +116,7 @@ fn finish_tok(b: &[u8], p: usize, e: usize, letters: usize, upper: bool) -> Opti
             end: e2,
             initial: true,
             upper: true,
+            flags: 0,
         });
     }
     if letters > 24 {
@@ -125,6 +127,7 @@ fn finish_tok(b: &[u8], p: usize, e: usize, letters: usize, upper: bool) -> Opti
         end: e,
         initial: false,
         upper,
+        flags: 0,
     })
 }
 
@@ -139,20 +142,25 @@ fn possessive_after(b: &[u8], i: usize, e: usize) -> bool {
 /// Name run starting at `i`: tokens joined by single spaces (and particles), at most four.
 fn run(b: &[u8], i: usize, out: &mut Vec<NameTok>) {
     out.clear();
-    let mut p = i;
-    while out.len() < 4 {
-        let Some(t) = name_tok(b, p) else { break };
-        if !t.initial
-            && (flags(&b[t.start..t.end]) & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end]))
-        {
+    if let Some(t) = name_tok(b, i) {
+        run_from(b, t, flags(&b[t.start..t.end]), out);
+    }
+}
+
+/// [`run`] whose first token `t` (with its flags `f`) the caller has read already.
+fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
+    out.clear();
+    loop {
+        if !t.initial && (f & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end])) {
             break;
         }
         // `Quentin Ashby Sex: M`: a word ending in a colon is the next field's label.
-        if !out.is_empty() && b.get(t.end) == Some(&b':') && flags(&b[t.start..t.end]) & LAST == 0 {
+        if !out.is_empty() && b.get(t.end) == Some(&b':') && f & LAST == 0 {
             break;
         }
+        t.flags = f;
         out.push(t);
-        if b.get(t.end) != Some(&b' ') {
+        if out.len() == 4 || b.get(t.end) != Some(&b' ') {
             break;
         }
         let mut q = t.end + 1;
@@ -160,7 +168,9 @@ fn run(b: &[u8], i: usize, out: &mut Vec<NameTok>) {
         if word_end > q && b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end]) {
             q = word_end + 1;
         }
-        p = q;
+        let Some(next) = name_tok(b, q) else { break };
+        t = next;
+        f = flags(&b[t.start..t.end]);
     }
     while out
         .last()
@@ -177,12 +187,13 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     // starts and headings with no cue before them and no given name. The common case first,
     // in one pass: ASCII letters ended by a byte that cannot join a name (so `name_tok` reads
     // exactly this word), hashed for the given-name bit set as they are read.
-    let (mut e, mut h) = (i, Fx::default());
+    let (mut e, mut h, mut upper) = (i, Fx::default(), true);
     while let Some(&c) = b.get(e).filter(|c| c.is_ascii_alphabetic()) {
         h.write_u8(c.to_ascii_lowercase());
+        upper &= c.is_ascii_uppercase();
         e += 1;
     }
-    if e - i >= 2
+    let (t0, f0) = if e - i >= 2
         && b.get(e)
             .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
     {
@@ -190,30 +201,52 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         if e - i > 24 || is_stop_hashed(&b[i..e], h.finish()) {
             return;
         }
-        if !maybe_first_hashed(h.finish()) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+        // A given name, or any word after a possible cue or in a name column. A clear bit
+        // proves the word is no given name, and then only the cue test can keep it.
+        let cued = || cue_possible(b, i) || in_csv_cell(b, i);
+        let f = if maybe_first_hashed(h.finish()) {
+            let f = flags(&b[i..e]);
+            if f & FIRST == 0 && !cued() {
+                return;
+            }
+            f
+        } else {
+            if !cued() {
+                return;
+            }
+            flags(&b[i..e])
+        };
+        // The token `name_tok` reads here, with no second pass.
+        let t0 = NameTok {
+            start: i,
+            end: e,
+            initial: false,
+            upper,
+            flags: 0,
+        };
+        (t0, f)
+    } else {
+        let Some(t0) = name_tok(b, i) else { return };
+        // An initial alone is no name: `run` needs another name token (or a particle) after it.
+        if t0.initial && !initial_continues(b, t0.end) {
             return;
         }
-    }
-    let Some(t0) = name_tok(b, i) else { return };
-    // An initial alone is no name: `run` needs another name token (or a particle) after it.
-    if t0.initial && !initial_continues(b, t0.end) {
-        return;
-    }
-    if !t0.initial {
         let w0 = &b[t0.start..t0.end];
-        if !maybe_first(w0) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+        if !t0.initial && !maybe_first(w0) && !cue_possible(b, i) && !in_csv_cell(b, i) {
             return;
         }
         let f = flags(w0);
-        if f & STOP_WORD != 0 || (f & FIRST == 0 && !cue_possible(b, i) && !in_csv_cell(b, i)) {
+        if !t0.initial
+            && (f & STOP_WORD != 0 || (f & FIRST == 0 && !cue_possible(b, i) && !in_csv_cell(b, i)))
+        {
             return;
         }
-    }
-    run(b, i, toks);
+        (t0, f)
+    };
+    run_from(b, t0, f0, toks);
     if toks.is_empty() || (toks.len() == 1 && toks[0].initial) {
         return;
     }
-    let word = |t: &NameTok| &b[t.start..t.end];
     let end = toks[toks.len() - 1].end;
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
     tokens_before(b, i, 40, &mut cue_toks, 3);
@@ -249,8 +282,8 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let first_known = toks
         .iter()
         .find(|t| named(t))
-        .is_some_and(|t| is_first(word(t)));
-    let last_known = toks.len() > 1 && is_last(word(&toks[toks.len() - 1]));
+        .is_some_and(|t| t.flags & FIRST != 0);
+    let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
     let multi = toks.iter().filter(|t| named(t)).count() >= 2;
     let initial_last = toks[0].initial && last_known;
     let all_upper = toks.iter().all(|t| t.upper);
@@ -337,7 +370,7 @@ fn last_comma_first(b: &[u8], e: usize, cued: bool) -> Option<usize> {
         || b[end..].starts_with(b"  ")
         || b[end..].starts_with(b" /")
         || label_next;
-    (!t.initial && (is_first(&b[t.start..t.end]) || field_end)).then_some(end)
+    (!t.initial && (t.flags & FIRST != 0 || field_end)).then_some(end)
 }
 
 /// `From: Tomás Herrera <tomas@…>`: a name followed by its bracketed address.
