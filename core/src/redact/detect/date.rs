@@ -138,8 +138,8 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             || matches!(c, b'.' | b' ' | b'-' | 0xC2)
     });
     // A month word before it, a space or `.` between.
-    let before = i >= 2 && matches!(b[i - 1], b' ' | b'.');
-    (after && {
+    let before = i >= 2 && matches!(b[i - 1], b' ' | b'.') && month_may_end_before(b, i);
+    (after && month_may_follow(b, i + n) && {
         // Most words after a number ("3 days", "2 of") fail on their first letter, before
         // the word is read.
         let p = month_word_start(b, i + n);
@@ -148,6 +148,70 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             we - p >= 3 && month_of(&b[p..we]).is_some()
         }
     }) || (before && month_before(b, i).is_some())
+}
+
+/// Per ASCII letter pair (lower case; `first * 26 + second`), whether a month name starts
+/// (`STARTS`, plus the connectors `de` and `of`) or ends (`ENDS`) with it.
+struct MonthPairs {
+    starts: [bool; 26 * 26],
+    ends: [bool; 26 * 26],
+}
+
+static MONTH_PAIRS: MonthPairs = {
+    let mut pairs = MonthPairs {
+        starts: [false; 26 * 26],
+        ends: [false; 26 * 26],
+    };
+    pairs.starts[(b'd' - b'a') as usize * 26 + (b'e' - b'a') as usize] = true;
+    pairs.starts[(b'o' - b'a') as usize * 26 + (b'f' - b'a') as usize] = true;
+    let mut k = 0;
+    while k < MONTHS.len() {
+        let m = MONTHS[k].0.as_bytes();
+        let (a, z) = ((m[0], m[1]), (m[m.len() - 2], m[m.len() - 1]));
+        if a.0.is_ascii_lowercase() && a.1.is_ascii_lowercase() {
+            pairs.starts[(a.0 - b'a') as usize * 26 + (a.1 - b'a') as usize] = true;
+        }
+        if z.0.is_ascii_lowercase() && z.1.is_ascii_lowercase() {
+            pairs.ends[(z.0 - b'a') as usize * 26 + (z.1 - b'a') as usize] = true;
+        }
+        k += 1;
+    }
+    pairs
+};
+
+/// How a month word's outer pair of bytes `x`, `y` (its first two, or its last two) may look:
+/// two ASCII letters that `pairs` (by their lower-case index) lists, or a non-ASCII byte
+/// (which this does not judge). A word shorter than two bytes is no month either.
+fn month_pair(x: u8, y: u8, pairs: &[bool; 26 * 26]) -> bool {
+    if x >= 0x80 || y >= 0x80 {
+        return true;
+    }
+    x.is_ascii_alphabetic()
+        && y.is_ascii_alphabetic()
+        && pairs[usize::from((x | 0x20) - b'a') * 26 + usize::from((y | 0x20) - b'a')]
+}
+
+/// False when no month word can follow a day ending at `p` ([`month_word_after`]): the common
+/// case of one separator then a word, judged on the word's first two bytes.
+fn month_may_follow(b: &[u8], p: usize) -> bool {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    // After one of `. -` and another byte that is none of them, `month_word_after` skips
+    // just the first (no suffix starts with it): the word, or the `de`/`of` before it,
+    // starts at `p + 1`.
+    !matches!(at(p), b' ' | b'.' | b'-')
+        || matches!(at(p + 1), b' ' | b'.' | b'-')
+        || month_pair(at(p + 1), at(p + 2), &MONTH_PAIRS.starts)
+}
+
+/// False when no month word can end just before the day at `i` (`i >= 2`, `b[i - 1]` a space
+/// or `.`), as [`month_before`] reads it: judged on the word's last two bytes.
+fn month_may_end_before(b: &[u8], i: usize) -> bool {
+    let m_end = if matches!(b[i - 2], b' ' | b'.') {
+        i - 2
+    } else {
+        i - 1
+    };
+    m_end < 2 || month_pair(b[m_end - 2], b[m_end - 1], &MONTH_PAIRS.ends)
 }
 
 /// Letters that start a month name (any language here), an ordinal suffix (`st nd rd th er`)
