@@ -11,6 +11,7 @@
 
 mod address;
 mod apikey;
+mod bytes;
 mod card;
 mod cues;
 pub(crate) mod date;
@@ -176,8 +177,7 @@ fn colon_pass(sc: &mut Scan<'_>) {
     // are searched from that far before `from`: a restarted scan must still see the `=` of a
     // value that starts at `from`.
     let lo = sc.from.saturating_sub(ANCHOR_BEFORE_VALUE);
-    for k in memchr::memchr2_iter(b':', b'=', &b[lo..]) {
-        let c = lo + k;
+    for c in bytes::Positions2::new(b, lo, b':', b'=') {
         if keys {
             apikey::assignment_at(sc, c);
         }
