@@ -180,6 +180,9 @@ pub(super) const ROLE: u8 = 4;
 pub(super) const WEAK_CUE: u8 = 8;
 pub(super) const LABEL: u8 = 16;
 
+/// Cue phrases (each with its kind) that end with the same word.
+type Phrases = &'static [(u8, &'static [&'static str])];
+
 /// Every cue phrase, keyed by its last word (the word nearest the name), with its kind.
 type CueMap = FxMap<&'static [u8], Vec<(u8, &'static [&'static str])>>;
 
@@ -208,10 +211,7 @@ fn cue_map() -> &'static CueMap {
 /// ending in that word).
 pub(super) fn cue_kinds(b: &[u8], toks: &[Tok]) -> u8 {
     let Some(t) = toks.first() else { return 0 };
-    let (mut buf, mut heap) = ([0u8; 32], String::new());
-    let Some(entries) =
-        lower(&b[t.start..t.end], &mut buf, &mut heap).and_then(|w| cue_map().get(w))
-    else {
+    let Some(entries) = cue_entries(&b[t.start..t.end]) else {
         return 0;
     };
     entries
@@ -222,10 +222,23 @@ pub(super) fn cue_kinds(b: &[u8], toks: &[Tok]) -> u8 {
 
 /// A cue word written with a capital (`Partner Luis`, `Patient Nora`) is not part of the name.
 pub(super) fn is_cue_word(w: &[u8]) -> bool {
+    cue_entries(w).is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
+}
+
+/// The cue phrases ending with the word `w` (any case): [`cue_map`]'s entry. ASCII words
+/// without an apostrophe (which `lower` would drop), nearly all of them, go through a
+/// `WordMap`, with no copy and no `HashMap` probe: every token of a name run asks this.
+fn cue_entries(w: &[u8]) -> Option<Phrases> {
+    static ASCII: OnceLock<WordMap<Phrases>> = OnceLock::new();
+    if w.is_ascii() && !w.contains(&b'\'') {
+        return ASCII
+            .get_or_init(|| WordMap::new(cue_map().iter().map(|(&w, v)| (w, v.as_slice()))))
+            .get(w);
+    }
     let (mut buf, mut heap) = ([0u8; 32], String::new());
     lower(w, &mut buf, &mut heap)
         .and_then(|w| cue_map().get(w))
-        .is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
+        .map(Vec::as_slice)
 }
 
 /// A sign-off dash (`— Grace Liu`, `- Paul`).
