@@ -59,10 +59,7 @@ fn month_of(word: &[u8]) -> Option<u8> {
         return None;
     }
     // Month names start with one of these letters (any case): most words are rejected here.
-    if !matches!(
-        word[0] | 0x20,
-        b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd' | b'e' | b'g' | b'l'
-    ) {
+    if !month_letter(word[0]) {
         return None;
     }
     if word.is_ascii() {
@@ -73,6 +70,15 @@ fn month_of(word: &[u8]) -> Option<u8> {
     }
     let w = std::str::from_utf8(word).ok()?.to_lowercase();
     MONTHS.iter().find(|(m, _)| *m == w).map(|&(_, n)| n)
+}
+
+/// Month names start with one of these letters (any case).
+#[inline]
+fn month_letter(c: u8) -> bool {
+    matches!(
+        c | 0x20,
+        b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd' | b'e' | b'g' | b'l'
+    )
 }
 
 fn num(b: &[u8]) -> u32 {
@@ -107,10 +113,10 @@ fn year_ok(y: u32, digits: usize) -> bool {
 /// two digits with a month word after it or before it. Most digit runs (counts, times,
 /// versions, ids) fail here before any parsing.
 pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
-    if n == 8 {
-        return true;
+    if n > 4 {
+        return n == 8;
     }
-    if (1..=4).contains(&n) {
+    if n >= 1 {
         if let Some(&sep) = b.get(i + n).filter(|c| matches!(c, b'/' | b'-' | b'.')) {
             let j = i + n + 1;
             let n2 = digits_at(b, j, 2);
@@ -122,6 +128,9 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             }
         }
     }
+    if n > 2 {
+        return false;
+    }
     // A month word right after the day: the next byte starts an ordinal suffix, `de`/`of` or
     // the month (all letters below), or is `.`, ` ` or `-` (or `º`).
     let after = b.get(i + n).is_some_and(|&c| {
@@ -129,12 +138,80 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             || matches!(c, b'.' | b' ' | b'-' | 0xC2)
     });
     // A month word before it, a space or `.` between.
-    let before = i >= 2 && matches!(b[i - 1], b' ' | b'.');
-    n <= 2
-        && ((after && {
-            let (p, we) = month_word_after(b, i + n);
+    let before = i >= 2 && matches!(b[i - 1], b' ' | b'.') && month_may_end_before(b, i);
+    (after && month_may_follow(b, i + n) && {
+        // Most words after a number ("3 days", "2 of") fail on their first letter, before
+        // the word is read.
+        let p = month_word_start(b, i + n);
+        b.get(p).is_some_and(|&c| month_letter(c)) && {
+            let we = word_end(b, p);
             we - p >= 3 && month_of(&b[p..we]).is_some()
-        }) || (before && month_before(b, i).is_some()))
+        }
+    }) || (before && month_before(b, i).is_some())
+}
+
+/// Per ASCII letter pair (lower case; `first * 26 + second`), whether a month name starts
+/// (`STARTS`, plus the connectors `de` and `of`) or ends (`ENDS`) with it.
+struct MonthPairs {
+    starts: [bool; 26 * 26],
+    ends: [bool; 26 * 26],
+}
+
+static MONTH_PAIRS: MonthPairs = {
+    let mut pairs = MonthPairs {
+        starts: [false; 26 * 26],
+        ends: [false; 26 * 26],
+    };
+    pairs.starts[(b'd' - b'a') as usize * 26 + (b'e' - b'a') as usize] = true;
+    pairs.starts[(b'o' - b'a') as usize * 26 + (b'f' - b'a') as usize] = true;
+    let mut k = 0;
+    while k < MONTHS.len() {
+        let m = MONTHS[k].0.as_bytes();
+        let (a, z) = ((m[0], m[1]), (m[m.len() - 2], m[m.len() - 1]));
+        if a.0.is_ascii_lowercase() && a.1.is_ascii_lowercase() {
+            pairs.starts[(a.0 - b'a') as usize * 26 + (a.1 - b'a') as usize] = true;
+        }
+        if z.0.is_ascii_lowercase() && z.1.is_ascii_lowercase() {
+            pairs.ends[(z.0 - b'a') as usize * 26 + (z.1 - b'a') as usize] = true;
+        }
+        k += 1;
+    }
+    pairs
+};
+
+/// How a month word's outer pair of bytes `x`, `y` (its first two, or its last two) may look:
+/// two ASCII letters that `pairs` (by their lower-case index) lists, or a non-ASCII byte
+/// (which this does not judge). A word shorter than two bytes is no month either.
+fn month_pair(x: u8, y: u8, pairs: &[bool; 26 * 26]) -> bool {
+    if x >= 0x80 || y >= 0x80 {
+        return true;
+    }
+    x.is_ascii_alphabetic()
+        && y.is_ascii_alphabetic()
+        && pairs[usize::from((x | 0x20) - b'a') * 26 + usize::from((y | 0x20) - b'a')]
+}
+
+/// False when no month word can follow a day ending at `p` ([`month_word_after`]): the common
+/// case of one separator then a word, judged on the word's first two bytes.
+fn month_may_follow(b: &[u8], p: usize) -> bool {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    // After one of `. -` and another byte that is none of them, `month_word_after` skips
+    // just the first (no suffix starts with it): the word, or the `de`/`of` before it,
+    // starts at `p + 1`.
+    !matches!(at(p), b' ' | b'.' | b'-')
+        || matches!(at(p + 1), b' ' | b'.' | b'-')
+        || month_pair(at(p + 1), at(p + 2), &MONTH_PAIRS.starts)
+}
+
+/// False when no month word can end just before the day at `i` (`i >= 2`, `b[i - 1]` a space
+/// or `.`), as [`month_before`] reads it: judged on the word's last two bytes.
+fn month_may_end_before(b: &[u8], i: usize) -> bool {
+    let m_end = if matches!(b[i - 2], b' ' | b'.') {
+        i - 2
+    } else {
+        i - 1
+    };
+    m_end < 2 || month_pair(b[m_end - 2], b[m_end - 1], &MONTH_PAIRS.ends)
 }
 
 /// Letters that start a month name (any language here), an ordinal suffix (`st nd rd th er`)
@@ -218,7 +295,13 @@ fn word_end(b: &[u8], p: usize) -> usize {
 
 /// The word after a day whose digits end at `p`, past an ordinal suffix, up to two of `. -`
 /// and `de `/`of `: where the month of a day-month-year date would be.
-fn month_word_after(b: &[u8], mut p: usize) -> (usize, usize) {
+fn month_word_after(b: &[u8], p: usize) -> (usize, usize) {
+    let p = month_word_start(b, p);
+    (p, word_end(b, p))
+}
+
+/// Where [`month_word_after`]'s word starts.
+fn month_word_start(b: &[u8], mut p: usize) -> usize {
     let at = |k: usize| b.get(k).copied().unwrap_or(0);
     if matches!(
         (at(p), at(p + 1)),
@@ -233,7 +316,7 @@ fn month_word_after(b: &[u8], mut p: usize) -> (usize, usize) {
     if (at(p), at(p + 1), at(p + 2)) == (b'o', b'f', b' ') {
         p += 3;
     }
-    (p, word_end(b, p))
+    p
 }
 
 /// `3 March 1980`, `3rd of March, 1980`, `3. März 1980`, `21 de enero de 1990`, `5-Aug-1979`.

@@ -11,64 +11,17 @@
 //! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer, and a word
 //! followed by `'s` is an eponym or a possessive unless a title precedes it.
 
+use super::cues::{
+    cue_kinds, cue_possible, dash_before, is_cue_word, LABEL, ROLE, STRONG_CUE, TITLE, WEAK_CUE,
+};
 use super::names::{
-    flags, is_first, is_last, is_stop_hashed, lower, maybe_first, maybe_first_hashed, Fx, FxMap,
-    FIRST, LAST, STOP_WORD,
+    flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST, STOP_WORD,
 };
 use super::table::column_is;
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{byte_table, char_at, has_phrase, tokens_before, Tok, WordMap};
+use crate::redact::text::{char_at, tokens_before, Tok};
 use std::hash::Hasher;
-use std::sync::OnceLock;
-
-#[rustfmt::skip]
-const TITLES: &[&[&str]] = &[
-    &["dr"], &["mr"], &["mrs"], &["ms"], &["mx"], &["miss"], &["prof"], &["mme"], &["mlle"],
-    &["herr"], &["frau"], &["sr"], &["sra"], &["señor"], &["señora"], &["sir"], &["dame"],
-];
-
-/// Roles and relations: a following name is taken when it has two tokens or a known name.
-#[rustfmt::skip]
-const ROLES: &[&[&str]] = &[
-    &["mother"], &["father"], &["mom"], &["dad"], &["wife"], &["husband"], &["partner"], &["son"],
-    &["daughter"], &["brother"], &["sister"], &["aunt"], &["uncle"], &["friend"], &["member"],
-    &["subscriber"], &["customer"], &["employee"], &["applicant"], &["requester"], &["reporter"],
-    &["author"], &["donor"], &["consignee"], &["beneficiary"], &["cardholder"], &["holder"],
-    &["owner"], &["agent"], &["reviewer"], &["surgeon"], &["physician"], &["pediatrician"],
-    &["nurse"], &["guardian"], &["child"], &["user"], &["hire"], &["named"], &["payee"],
-    &["recipient"], &["cto"], &["ceo"], &["cfo"], &["manager"], &["signed"], &["resident"],
-    &["driver"], &["caller"], &["provider"], &["attending"], &["kin"], &["spouse"], &["tenant"],
-    &["landlord"], &["contact"], &["admin", "is"], &["completo"], &["full", "name"],
-    &["this", "is"], &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"],
-    &["sincerely"], &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"],
-    &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
-    &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
-    &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
-    &["coworker"], &["teacher"], &["reports"],
-];
-
-/// Prepositions and header words: the name must look like one (a known given name first).
-#[rustfmt::skip]
-const WEAK: &[&[&str]] = &[
-    &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
-    &["ask", "for"], &["re"], &["under"], &["with"],
-];
-
-/// Label words that count only as a key or a field label (`"given":`, `Last: `).
-#[rustfmt::skip]
-const LABELS: &[&[&str]] = &[
-    &["given"], &["family"], &["first"], &["last"], &["text"], &["card"], &["surname"],
-    &["firstname"], &["lastname"], &["fullname"], &["vorname"], &["nachname"],
-];
-
-/// Cues that admit any capitalised token that is not a stop word (`Hi Priya`, `Dr. Okafor`).
-#[rustfmt::skip]
-const STRONG: &[&[&str]] = &[
-    &["hi"], &["hello"], &["hey"], &["dear"], &["bonjour"], &["hej"], &["hola"], &["ciao"],
-    &["congrats"], &["name"], &["nombre"], &["nom"], &["prénom"], &["my", "name", "is"],
-    &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
-];
 
 /// Column headers whose cells are people.
 #[rustfmt::skip]
@@ -78,10 +31,17 @@ const NAME_COLUMNS: &[&str] = &[
     "lastname", "given", "family", "surname",
 ];
 
-const PARTICLES: &[&str] = &[
-    "de", "van", "der", "den", "von", "da", "del", "della", "di", "du", "le", "la", "bin", "al",
-    "dos", "das", "ter", "ten", "y",
-];
+/// A name particle (`de`, `van`, ...). A `match` compiles to a length switch and a compare or
+/// two, where a list scan compared every entry; every `I` and `A` (read as initials) asks this
+/// of the lower-case word after it.
+#[rustfmt::skip]
+fn is_particle(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"de" | b"van" | b"der" | b"den" | b"von" | b"da" | b"del" | b"della" | b"di" | b"du"
+            | b"le" | b"la" | b"bin" | b"al" | b"dos" | b"das" | b"ter" | b"ten" | b"y"
+    )
+}
 
 #[derive(Clone, Copy)]
 pub(super) struct NameTok {
@@ -89,6 +49,8 @@ pub(super) struct NameTok {
     end: usize,
     initial: bool,
     upper: bool,
+    /// The word's gazetteer [`flags`], read once by [`run`] (0 until then).
+    flags: u8,
 }
 
 /// A name token at `p`: an upper-case letter then letters, with inner `'` or `-` joins; or an
@@ -154,6 +116,7 @@ fn finish_tok(b: &[u8], p: usize, e: usize, letters: usize, upper: bool) -> Opti
             end: e2,
             initial: true,
             upper: true,
+            flags: 0,
         });
     }
     if letters > 24 {
@@ -164,6 +127,7 @@ fn finish_tok(b: &[u8], p: usize, e: usize, letters: usize, upper: bool) -> Opti
         end: e,
         initial: false,
         upper,
+        flags: 0,
     })
 }
 
@@ -178,31 +142,35 @@ fn possessive_after(b: &[u8], i: usize, e: usize) -> bool {
 /// Name run starting at `i`: tokens joined by single spaces (and particles), at most four.
 fn run(b: &[u8], i: usize, out: &mut Vec<NameTok>) {
     out.clear();
-    let mut p = i;
-    while out.len() < 4 {
-        let Some(t) = name_tok(b, p) else { break };
-        if !t.initial
-            && (flags(&b[t.start..t.end]) & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end]))
-        {
+    if let Some(t) = name_tok(b, i) {
+        run_from(b, t, flags(&b[t.start..t.end]), out);
+    }
+}
+
+/// [`run`] whose first token `t` (with its flags `f`) the caller has read already.
+fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
+    out.clear();
+    loop {
+        if !t.initial && (f & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end])) {
             break;
         }
         // `Quentin Ashby Sex: M`: a word ending in a colon is the next field's label.
-        if !out.is_empty() && b.get(t.end) == Some(&b':') && flags(&b[t.start..t.end]) & LAST == 0 {
+        if !out.is_empty() && b.get(t.end) == Some(&b':') && f & LAST == 0 {
             break;
         }
+        t.flags = f;
         out.push(t);
-        if b.get(t.end) != Some(&b' ') {
+        if out.len() == 4 || b.get(t.end) != Some(&b' ') {
             break;
         }
         let mut q = t.end + 1;
         let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-        if word_end > q
-            && b.get(word_end) == Some(&b' ')
-            && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
-        {
+        if word_end > q && b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end]) {
             q = word_end + 1;
         }
-        p = q;
+        let Some(next) = name_tok(b, q) else { break };
+        t = next;
+        f = flags(&b[t.start..t.end]);
     }
     while out
         .last()
@@ -219,12 +187,13 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     // starts and headings with no cue before them and no given name. The common case first,
     // in one pass: ASCII letters ended by a byte that cannot join a name (so `name_tok` reads
     // exactly this word), hashed for the given-name bit set as they are read.
-    let (mut e, mut h) = (i, Fx::default());
+    let (mut e, mut h, mut upper) = (i, Fx::default(), true);
     while let Some(&c) = b.get(e).filter(|c| c.is_ascii_alphabetic()) {
         h.write_u8(c.to_ascii_lowercase());
+        upper &= c.is_ascii_uppercase();
         e += 1;
     }
-    if e - i >= 2
+    let (t0, f0) = if e - i >= 2
         && b.get(e)
             .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
     {
@@ -232,30 +201,52 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         if e - i > 24 || is_stop_hashed(&b[i..e], h.finish()) {
             return;
         }
-        if !maybe_first_hashed(h.finish()) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+        // A given name, or any word after a possible cue or in a name column. A clear bit
+        // proves the word is no given name, and then only the cue test can keep it.
+        let cued = || cue_possible(b, i) || in_csv_cell(b, i);
+        let f = if maybe_first_hashed(h.finish()) {
+            let f = flags(&b[i..e]);
+            if f & FIRST == 0 && !cued() {
+                return;
+            }
+            f
+        } else {
+            if !cued() {
+                return;
+            }
+            flags(&b[i..e])
+        };
+        // The token `name_tok` reads here, with no second pass.
+        let t0 = NameTok {
+            start: i,
+            end: e,
+            initial: false,
+            upper,
+            flags: 0,
+        };
+        (t0, f)
+    } else {
+        let Some(t0) = name_tok(b, i) else { return };
+        // An initial alone is no name: `run` needs another name token (or a particle) after it.
+        if t0.initial && !initial_continues(b, t0.end) {
             return;
         }
-    }
-    let Some(t0) = name_tok(b, i) else { return };
-    // An initial alone is no name: `run` needs another name token (or a particle) after it.
-    if t0.initial && !initial_continues(b, t0.end) {
-        return;
-    }
-    if !t0.initial {
         let w0 = &b[t0.start..t0.end];
-        if !maybe_first(w0) && !cue_possible(b, i) && !in_csv_cell(b, i) {
+        if !t0.initial && !maybe_first(w0) && !cue_possible(b, i) && !in_csv_cell(b, i) {
             return;
         }
         let f = flags(w0);
-        if f & STOP_WORD != 0 || (f & FIRST == 0 && !cue_possible(b, i) && !in_csv_cell(b, i)) {
+        if !t0.initial
+            && (f & STOP_WORD != 0 || (f & FIRST == 0 && !cue_possible(b, i) && !in_csv_cell(b, i)))
+        {
             return;
         }
-    }
-    run(b, i, toks);
+        (t0, f)
+    };
+    run_from(b, t0, f0, toks);
     if toks.is_empty() || (toks.len() == 1 && toks[0].initial) {
         return;
     }
-    let word = |t: &NameTok| &b[t.start..t.end];
     let end = toks[toks.len() - 1].end;
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
     tokens_before(b, i, 40, &mut cue_toks, 3);
@@ -291,8 +282,8 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let first_known = toks
         .iter()
         .find(|t| named(t))
-        .is_some_and(|t| is_first(word(t)));
-    let last_known = toks.len() > 1 && is_last(word(&toks[toks.len() - 1]));
+        .is_some_and(|t| t.flags & FIRST != 0);
+    let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
     let multi = toks.iter().filter(|t| named(t)).count() >= 2;
     let initial_last = toks[0].initial && last_known;
     let all_upper = toks.iter().all(|t| t.upper);
@@ -334,133 +325,15 @@ fn initial_continues(b: &[u8], e: usize) -> bool {
         Some(&c) if c.is_ascii_lowercase() => {
             let q = e + 1;
             let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-            b.get(word_end) == Some(&b' ')
-                && PARTICLES.iter().any(|w| w.as_bytes() == &b[q..word_end])
+            b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end])
         }
         _ => false,
     }
-}
-
-/// Can a cue reach the name at `i`? [`person_at`] reads the nearest token before the name
-/// (within 40 bytes, as `tokens_before` does) and needs a cue ending there at most four bytes
-/// before the name, or "and" at any distance, or a sign-off dash. This is that test on the
-/// nearest word alone: a necessary condition, cheap enough to run on every capitalised word.
-fn cue_possible(b: &[u8], i: usize) -> bool {
-    if dash_before(b, i) {
-        return true;
-    }
-    // The gap back to the nearest token: bytes that are not token bytes nor `#`, noting
-    // sentence and line ends on the way.
-    let lo = i.saturating_sub(40);
-    let (mut e, mut gap_kind) = (i, 0u8);
-    while e > lo {
-        let g = GAP[usize::from(b[e - 1])];
-        if g == 0 {
-            break;
-        }
-        gap_kind |= g;
-        e -= 1;
-    }
-    // No token in the window, or a `#` (a token that is no cue).
-    if e == lo || b[e - 1] == b'#' {
-        return false;
-    }
-    // The word: token bytes, at most 17 of them read.
-    let (mut s, mut word_kind) = (e, 0u8);
-    let stop = e.saturating_sub(17);
-    while s > stop {
-        let w = WORD[usize::from(b[s - 1])];
-        if w == 0 {
-            break;
-        }
-        word_kind |= w;
-        s -= 1;
-    }
-    let w = &b[s..e];
-    let and = w.eq_ignore_ascii_case(b"and");
-    if i - e > 4 {
-        return and;
-    }
-    // The kinds of cue the gap lets through (as `gap_ok` in `person_at` decides).
-    let allowed = match (gap_kind & STOP != 0, gap_kind & LINE != 0) {
-        (false, false) => TITLE | STRONG_CUE | ROLE | WEAK_CUE | LABEL,
-        (true, false) => TITLE,
-        (false, true) => ROLE,
-        (true, true) => 0,
-    };
-    let ascii = word_kind & NON_ASCII == 0;
-    if and || allowed == 0 || (ascii && (word_kind & DIGITS != 0 || !cue_shape(w))) {
-        return and;
-    }
-    cue_end_kinds(w) & allowed != 0
-}
-
-/// Gap bytes (neither token bytes nor `#`), with [`STOP`] for `. ? ;` and [`LINE`] for `\n !`.
-const GAP_BYTE: u8 = 1;
-const STOP: u8 = 2;
-const LINE: u8 = 4;
-static GAP: [u8; 256] = byte_table!(|b| if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'#' {
-    let stop = matches!(b, b'.' | b'?' | b';');
-    let line = matches!(b, b'\n' | b'!');
-    GAP_BYTE | (stop as u8 * STOP) | (line as u8 * LINE)
-} else {
-    0
-});
-
-/// Token bytes: letters, [`DIGITS`], [`NON_ASCII`] bytes.
-const LETTERS: u8 = 1;
-const DIGITS: u8 = 2;
-const NON_ASCII: u8 = 4;
-static WORD: [u8; 256] = byte_table!(|b| if b >= 0x80 {
-    NON_ASCII
-} else if b.is_ascii_alphabetic() {
-    LETTERS
-} else if b.is_ascii_digit() {
-    DIGITS
-} else {
-    0
-});
-
-/// Could the ASCII word `w` be a cue end or "and", judging by its length and its first and
-/// last letters? (A cheap filter before the exact lookup.)
-fn cue_shape(w: &[u8]) -> bool {
-    /// Per length and last letter, one bit per first letter.
-    static SHAPES: OnceLock<[[u32; 26]; 17]> = OnceLock::new();
-    let shapes = SHAPES.get_or_init(|| {
-        let mut shapes = [[0u32; 26]; 17];
-        for w in cue_map().keys().copied().chain([&b"and"[..]]) {
-            let letter = |c: u8| usize::from(c.to_ascii_lowercase() - b'a');
-            if w.len() <= 16 && w.iter().all(u8::is_ascii_alphabetic) {
-                shapes[w.len()][letter(w[w.len() - 1])] |= 1 << letter(w[0]);
-            }
-        }
-        shapes
-    });
-    let letter = |c: u8| usize::from(c.to_ascii_lowercase().wrapping_sub(b'a')) % 26;
-    match (w.first(), w.last()) {
-        (Some(&first), Some(&last)) if w.len() <= 16 => {
-            shapes[w.len()][letter(last)] & (1 << letter(first)) != 0
-        }
-        _ => false,
-    }
-}
-
-/// The kinds of the cues that end with the word `w` (any case).
-fn cue_end_kinds(w: &[u8]) -> u8 {
-    static ENDS: OnceLock<WordMap<u8>> = OnceLock::new();
-    let kinds = |entries: &Vec<(u8, &[&str])>| entries.iter().fold(0, |k, (kind, _)| k | kind);
-    if !w.is_ascii() {
-        let (mut buf, mut heap) = ([0u8; 32], String::new());
-        return lower(w, &mut buf, &mut heap)
-            .and_then(|w| cue_map().get(w))
-            .map_or(0, kinds);
-    }
-    ENDS.get_or_init(|| WordMap::new(cue_map().iter().map(|(&w, v)| (w, kinds(v)))))
-        .get(w)
-        .unwrap_or(0)
 }
 
 /// `i` starts a CSV cell (after a comma or at a line start of a comma-separated line).
+/// Inlined: most capitalised words that reach it fail its first byte test, with no call.
+#[inline]
 fn in_csv_cell(b: &[u8], i: usize) -> bool {
     (i == 0 || matches!(b[i - 1], b',' | b'\n')) && column_is(b, i, NAME_COLUMNS)
 }
@@ -499,61 +372,7 @@ fn last_comma_first(b: &[u8], e: usize, cued: bool) -> Option<usize> {
         || b[end..].starts_with(b"  ")
         || b[end..].starts_with(b" /")
         || label_next;
-    (!t.initial && (is_first(&b[t.start..t.end]) || field_end)).then_some(end)
-}
-
-const TITLE: u8 = 1;
-const STRONG_CUE: u8 = 2;
-const ROLE: u8 = 4;
-const WEAK_CUE: u8 = 8;
-const LABEL: u8 = 16;
-
-/// Every cue phrase, keyed by its last word (the word nearest the name), with its kind.
-type CueMap = FxMap<&'static [u8], Vec<(u8, &'static [&'static str])>>;
-
-fn cue_map() -> &'static CueMap {
-    static M: OnceLock<CueMap> = OnceLock::new();
-    M.get_or_init(|| {
-        let mut m = CueMap::default();
-        for (kind, list) in [
-            (TITLE, TITLES),
-            (STRONG_CUE, STRONG),
-            (ROLE, ROLES),
-            (WEAK_CUE, WEAK),
-            (LABEL, LABELS),
-        ] {
-            for &p in list {
-                m.entry(p[p.len() - 1].as_bytes())
-                    .or_default()
-                    .push((kind, p));
-            }
-        }
-        m
-    })
-}
-
-/// The kinds of cue that end at the nearest of `toks` (one hash lookup, then the phrases
-/// ending in that word).
-fn cue_kinds(b: &[u8], toks: &[Tok]) -> u8 {
-    let Some(t) = toks.first() else { return 0 };
-    let (mut buf, mut heap) = ([0u8; 32], String::new());
-    let Some(entries) =
-        lower(&b[t.start..t.end], &mut buf, &mut heap).and_then(|w| cue_map().get(w))
-    else {
-        return 0;
-    };
-    entries
-        .iter()
-        .filter(|(_, p)| p.len() <= toks.len() && has_phrase(b, &toks[..p.len()], &[p]))
-        .fold(0, |k, (kind, _)| k | kind)
-}
-
-/// A cue word written with a capital (`Partner Luis`, `Patient Nora`) is not part of the name.
-fn is_cue_word(w: &[u8]) -> bool {
-    let (mut buf, mut heap) = ([0u8; 32], String::new());
-    lower(w, &mut buf, &mut heap)
-        .and_then(|w| cue_map().get(w))
-        .is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
+    (!t.initial && (t.flags & FIRST != 0 || field_end)).then_some(end)
 }
 
 /// `From: Tomás Herrera <tomas@…>`: a name followed by its bracketed address.
@@ -564,22 +383,6 @@ fn mail_header_name(b: &[u8], end: usize) -> bool {
             .position(|&c| c == b'>')
             .is_some_and(|k| rest[..k].contains(&b'@'))
     }
-}
-
-/// A sign-off dash (`— Grace Liu`, `- Paul`).
-fn dash_before(b: &[u8], i: usize) -> bool {
-    let mut p = i;
-    while p > 0 && b[p - 1] == b' ' {
-        p -= 1;
-    }
-    // `—` is E2 80 94 and `–` E2 80 93 in UTF-8.
-    p > 0
-        && p < i
-        && match b[p - 1] {
-            b'-' => p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n',
-            0x93 | 0x94 => p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80,
-            _ => false,
-        }
 }
 
 /// A signature ends its line: nothing but `,`/`.`/`!` and spaces before the line end.

@@ -4,13 +4,13 @@
 //! Both read only a bounded neighbourhood ([`MAX_LOOKBACK`] bytes back), so a header further
 //! up than that gives no context: the rows it governs then fall back to the other rules.
 
-use super::Scan;
+use super::{Anchor, Scan};
 use crate::redact::entity::id;
 use crate::redact::text::MAX_LOOKBACK;
 use memchr::{memchr_iter, memrchr};
 
 /// The part of an HL7 segment that is read (PID-19 and NK1-5 come well before this).
-const MAX_SEGMENT: usize = 512;
+pub(super) const MAX_SEGMENT: usize = 512;
 
 fn line_start(b: &[u8], pos: usize, lo: usize) -> Option<usize> {
     match memrchr(b'\n', &b[lo..pos]) {
@@ -93,20 +93,21 @@ pub(crate) fn column_is(b: &[u8], pos: usize, names: &[&str]) -> bool {
 
 /// HL7 v2: `PID|…` and `NK1|…` segments. Identifiers typed `MR` (PID-3) are MRNs and typed
 /// `SS` are SSNs; PID-5 / NK1-2 are names (`FAMILY^GIVEN^MIDDLE`), PID-7 the birth date.
-pub(super) fn hl7(sc: &mut Scan<'_>) {
+///
+/// The segment tags are the [`Anchor::Hl7`] entries of `anchors`, found from [`MAX_SEGMENT`]
+/// bytes before `from` on: a segment's values can start up to that far after its tag (values
+/// before `from` are dropped by `push`).
+pub(super) fn hl7(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
     let b = sc.b;
-    // A segment's values can start up to a segment's length after its tag, so tags are
-    // searched from that far back (values before `from` are dropped by `push`).
-    let lo = sc.from.saturating_sub(MAX_SEGMENT);
-    for tag in [&b"PID|"[..], b"NK1|"] {
-        for p in memchr::memmem::find_iter(&b[lo..], tag) {
-            let s = lo + p;
-            if s > 0 && !matches!(b[s - 1], b'\r' | b'\n') {
-                continue;
-            }
-            let e = line_end(b, s).min(s + MAX_SEGMENT);
-            segment(sc, s, e, tag == b"PID|");
+    for &(s, anchor) in anchors {
+        let Anchor::Hl7 { pid } = anchor else {
+            continue;
+        };
+        if s > 0 && !matches!(b[s - 1], b'\r' | b'\n') {
+            continue;
         }
+        let e = line_end(b, s).min(s + MAX_SEGMENT);
+        segment(sc, s, e, pid);
     }
 }
 

@@ -5,28 +5,27 @@
 //! `. , ; : ! ?` and any unbalanced `) ] } '` (the quotes `"`, `<`, `>` and whitespace end a
 //! URL outright), so prose punctuation and enclosing brackets stay outside.
 
+use super::Anchor;
 use super::Scan;
 use crate::redact::entity::id;
 use crate::redact::text::{char_at, is_alnum};
-use memchr::memmem;
 
 const MAX_SCHEME: usize = 32;
 
-pub(super) fn scan(sc: &mut Scan<'_>) {
+/// The URLs at the `://` and `www.` anchors of `anchors` (in text order) from `from` on.
+pub(super) fn scan(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
     let b = sc.b;
-    let from = sc.from;
-    let mut anchors: Vec<(usize, bool)> = memmem::find_iter(&b[from..], b"://")
-        .map(|p| (p + from, true))
-        .chain(memmem::find_iter(&b[from..], b"www.").map(|p| (p + from, false)))
-        .chain(memmem::find_iter(&b[from..], b"WWW.").map(|p| (p + from, false)))
-        .collect();
-    anchors.sort_unstable();
     // One URL per token: an anchor inside the previous URL (a nested `https://` in a query
     // string, the `www.` of `https://www.`) adds nothing, and skipping it keeps a token made of
     // thousands of anchors linear.
     let mut covered = 0;
-    for (pos, is_scheme) in anchors {
-        if pos < covered {
+    for &(pos, anchor) in anchors {
+        let is_scheme = match anchor {
+            Anchor::Scheme => true,
+            Anchor::Www => false,
+            Anchor::Hl7 { .. } => continue,
+        };
+        if pos < sc.from || pos < covered {
             continue;
         }
         let found = if is_scheme {

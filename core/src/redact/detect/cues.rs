@@ -1,0 +1,258 @@
+//! PERSON cues: the words that, ending just before a capitalised token, make it a name
+//! (titles, roles, labels, greetings, prepositions), and the cheap test of whether one can
+//! be there at all, which [`super::person`] runs on every capitalised word.
+
+use super::names::{lower, FxMap};
+use crate::redact::text::{byte_table, has_phrase, Tok, WordMap};
+use std::sync::OnceLock;
+
+/// Titles (`Dr.`, `Mme`): the strongest cue, the only one that admits a name followed by `'s`.
+#[rustfmt::skip]
+const TITLES: &[&[&str]] = &[
+    &["dr"], &["mr"], &["mrs"], &["ms"], &["mx"], &["miss"], &["prof"], &["mme"], &["mlle"],
+    &["herr"], &["frau"], &["sr"], &["sra"], &["señor"], &["señora"], &["sir"], &["dame"],
+];
+
+/// Roles and relations: a following name is taken when it has two tokens or a known name.
+#[rustfmt::skip]
+const ROLES: &[&[&str]] = &[
+    &["mother"], &["father"], &["mom"], &["dad"], &["wife"], &["husband"], &["partner"], &["son"],
+    &["daughter"], &["brother"], &["sister"], &["aunt"], &["uncle"], &["friend"], &["member"],
+    &["subscriber"], &["customer"], &["employee"], &["applicant"], &["requester"], &["reporter"],
+    &["author"], &["donor"], &["consignee"], &["beneficiary"], &["cardholder"], &["holder"],
+    &["owner"], &["agent"], &["reviewer"], &["surgeon"], &["physician"], &["pediatrician"],
+    &["nurse"], &["guardian"], &["child"], &["user"], &["hire"], &["named"], &["payee"],
+    &["recipient"], &["cto"], &["ceo"], &["cfo"], &["manager"], &["signed"], &["resident"],
+    &["driver"], &["caller"], &["provider"], &["attending"], &["kin"], &["spouse"], &["tenant"],
+    &["landlord"], &["contact"], &["admin", "is"], &["completo"], &["full", "name"],
+    &["this", "is"], &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"],
+    &["sincerely"], &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"],
+    &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
+    &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
+    &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
+    &["coworker"], &["teacher"], &["reports"],
+];
+
+/// Prepositions and header words: the name must look like one (a known given name first).
+#[rustfmt::skip]
+const WEAK: &[&[&str]] = &[
+    &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
+    &["ask", "for"], &["re"], &["under"], &["with"],
+];
+
+/// Label words that count only as a key or a field label (`"given":`, `Last: `).
+#[rustfmt::skip]
+const LABELS: &[&[&str]] = &[
+    &["given"], &["family"], &["first"], &["last"], &["text"], &["card"], &["surname"],
+    &["firstname"], &["lastname"], &["fullname"], &["vorname"], &["nachname"],
+];
+
+/// Cues that admit any capitalised token that is not a stop word (`Hi Priya`, `Dr. Okafor`).
+#[rustfmt::skip]
+const STRONG: &[&[&str]] = &[
+    &["hi"], &["hello"], &["hey"], &["dear"], &["bonjour"], &["hej"], &["hola"], &["ciao"],
+    &["congrats"], &["name"], &["nombre"], &["nom"], &["prénom"], &["my", "name", "is"],
+    &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
+];
+
+/// Can a cue reach the name at `i`? [`person_at`](super::person::person_at) reads the nearest token before the name
+/// (within 40 bytes, as `tokens_before` does) and needs a cue ending there at most four bytes
+/// before the name, or "and" at any distance, or a sign-off dash. This is that test on the
+/// nearest word alone: a necessary condition, cheap enough to run on every capitalised word.
+pub(super) fn cue_possible(b: &[u8], i: usize) -> bool {
+    if dash_before(b, i) {
+        return true;
+    }
+    // The gap back to the nearest token: bytes that are not token bytes nor `#`, noting
+    // sentence and line ends on the way.
+    let lo = i.saturating_sub(40);
+    let (mut e, mut gap_kind) = (i, 0u8);
+    while e > lo {
+        let g = GAP[usize::from(b[e - 1])];
+        if g == 0 {
+            break;
+        }
+        gap_kind |= g;
+        e -= 1;
+    }
+    // No token in the window, or a `#` (a token that is no cue).
+    if e == lo || b[e - 1] == b'#' {
+        return false;
+    }
+    // The word: token bytes, at most 17 of them read.
+    let (mut s, mut word_kind) = (e, 0u8);
+    let stop = e.saturating_sub(17);
+    while s > stop {
+        let w = WORD[usize::from(b[s - 1])];
+        if w == 0 {
+            break;
+        }
+        word_kind |= w;
+        s -= 1;
+    }
+    let w = &b[s..e];
+    let and = w.eq_ignore_ascii_case(b"and");
+    if i - e > 4 {
+        return and;
+    }
+    // The kinds of cue the gap lets through (as `gap_ok` in `person_at` decides).
+    let allowed = match (gap_kind & STOP != 0, gap_kind & LINE != 0) {
+        (false, false) => TITLE | STRONG_CUE | ROLE | WEAK_CUE | LABEL,
+        (true, false) => TITLE,
+        (false, true) => ROLE,
+        (true, true) => 0,
+    };
+    let ascii = word_kind & NON_ASCII == 0;
+    if and || allowed == 0 || (ascii && (word_kind & DIGITS != 0 || !cue_shape(w))) {
+        return and;
+    }
+    cue_end_kinds(w) & allowed != 0
+}
+
+/// Gap bytes (neither token bytes nor `#`), with [`STOP`] for `. ? ;` and [`LINE`] for `\n !`.
+const GAP_BYTE: u8 = 1;
+const STOP: u8 = 2;
+const LINE: u8 = 4;
+static GAP: [u8; 256] = byte_table!(|b| if b < 0x80 && !b.is_ascii_alphanumeric() && b != b'#' {
+    let stop = matches!(b, b'.' | b'?' | b';');
+    let line = matches!(b, b'\n' | b'!');
+    GAP_BYTE | (stop as u8 * STOP) | (line as u8 * LINE)
+} else {
+    0
+});
+
+/// Token bytes: letters, [`DIGITS`], [`NON_ASCII`] bytes.
+const LETTERS: u8 = 1;
+const DIGITS: u8 = 2;
+const NON_ASCII: u8 = 4;
+static WORD: [u8; 256] = byte_table!(|b| if b >= 0x80 {
+    NON_ASCII
+} else if b.is_ascii_alphabetic() {
+    LETTERS
+} else if b.is_ascii_digit() {
+    DIGITS
+} else {
+    0
+});
+
+/// Could the ASCII word `w` be a cue end or "and", judging by its length and its first and
+/// last letters? (A cheap filter before the exact lookup.)
+fn cue_shape(w: &[u8]) -> bool {
+    /// Per length and last letter, one bit per first letter.
+    static SHAPES: OnceLock<[[u32; 26]; 17]> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        let mut shapes = [[0u32; 26]; 17];
+        for w in cue_map().keys().copied().chain([&b"and"[..]]) {
+            let letter = |c: u8| usize::from(c.to_ascii_lowercase() - b'a');
+            if w.len() <= 16 && w.iter().all(u8::is_ascii_alphabetic) {
+                shapes[w.len()][letter(w[w.len() - 1])] |= 1 << letter(w[0]);
+            }
+        }
+        shapes
+    });
+    let letter = |c: u8| usize::from(c.to_ascii_lowercase().wrapping_sub(b'a')) % 26;
+    match (w.first(), w.last()) {
+        (Some(&first), Some(&last)) if w.len() <= 16 => {
+            shapes[w.len()][letter(last)] & (1 << letter(first)) != 0
+        }
+        _ => false,
+    }
+}
+
+/// The kinds of the cues that end with the word `w` (any case).
+fn cue_end_kinds(w: &[u8]) -> u8 {
+    static ENDS: OnceLock<WordMap<u8>> = OnceLock::new();
+    let kinds = |entries: &Vec<(u8, &[&str])>| entries.iter().fold(0, |k, (kind, _)| k | kind);
+    if !w.is_ascii() {
+        let (mut buf, mut heap) = ([0u8; 32], String::new());
+        return lower(w, &mut buf, &mut heap)
+            .and_then(|w| cue_map().get(w))
+            .map_or(0, kinds);
+    }
+    ENDS.get_or_init(|| WordMap::new(cue_map().iter().map(|(&w, v)| (w, kinds(v)))))
+        .get(w)
+        .unwrap_or(0)
+}
+
+pub(super) const TITLE: u8 = 1;
+pub(super) const STRONG_CUE: u8 = 2;
+pub(super) const ROLE: u8 = 4;
+pub(super) const WEAK_CUE: u8 = 8;
+pub(super) const LABEL: u8 = 16;
+
+/// Cue phrases (each with its kind) that end with the same word.
+type Phrases = &'static [(u8, &'static [&'static str])];
+
+/// Every cue phrase, keyed by its last word (the word nearest the name), with its kind.
+type CueMap = FxMap<&'static [u8], Vec<(u8, &'static [&'static str])>>;
+
+fn cue_map() -> &'static CueMap {
+    static M: OnceLock<CueMap> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = CueMap::default();
+        for (kind, list) in [
+            (TITLE, TITLES),
+            (STRONG_CUE, STRONG),
+            (ROLE, ROLES),
+            (WEAK_CUE, WEAK),
+            (LABEL, LABELS),
+        ] {
+            for &p in list {
+                m.entry(p[p.len() - 1].as_bytes())
+                    .or_default()
+                    .push((kind, p));
+            }
+        }
+        m
+    })
+}
+
+/// The kinds of cue that end at the nearest of `toks` (one hash lookup, then the phrases
+/// ending in that word).
+pub(super) fn cue_kinds(b: &[u8], toks: &[Tok]) -> u8 {
+    let Some(t) = toks.first() else { return 0 };
+    let Some(entries) = cue_entries(&b[t.start..t.end]) else {
+        return 0;
+    };
+    entries
+        .iter()
+        .filter(|(_, p)| p.len() <= toks.len() && has_phrase(b, &toks[..p.len()], &[p]))
+        .fold(0, |k, (kind, _)| k | kind)
+}
+
+/// A cue word written with a capital (`Partner Luis`, `Patient Nora`) is not part of the name.
+pub(super) fn is_cue_word(w: &[u8]) -> bool {
+    cue_entries(w).is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
+}
+
+/// The cue phrases ending with the word `w` (any case): [`cue_map`]'s entry. ASCII words
+/// without an apostrophe (which `lower` would drop), nearly all of them, go through a
+/// `WordMap`, with no copy and no `HashMap` probe: every token of a name run asks this.
+fn cue_entries(w: &[u8]) -> Option<Phrases> {
+    static ASCII: OnceLock<WordMap<Phrases>> = OnceLock::new();
+    if w.is_ascii() && !w.contains(&b'\'') {
+        return ASCII
+            .get_or_init(|| WordMap::new(cue_map().iter().map(|(&w, v)| (w, v.as_slice()))))
+            .get(w);
+    }
+    let (mut buf, mut heap) = ([0u8; 32], String::new());
+    lower(w, &mut buf, &mut heap)
+        .and_then(|w| cue_map().get(w))
+        .map(Vec::as_slice)
+}
+
+/// A sign-off dash (`— Grace Liu`, `- Paul`).
+pub(super) fn dash_before(b: &[u8], i: usize) -> bool {
+    let mut p = i;
+    while p > 0 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    // `—` is E2 80 94 and `–` E2 80 93 in UTF-8.
+    p > 0
+        && p < i
+        && match b[p - 1] {
+            b'-' => p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n',
+            0x93 | 0x94 => p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80,
+            _ => false,
+        }
+}
