@@ -3,10 +3,10 @@
 //! A private native module behind the pure-Python package `genie_core` (which re-exports it
 //! with the exception classes, type stubs and `py.typed`). It only translates: Python
 //! arguments to core types ([`args`], [`config`]), core errors to the exception classes
-//! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]) and PII redactor
-//! ([`redact`], [`redacted`], [`offsets`], [`restorer`]) and resilient client ([`client`], [`sync_stream`],
-//! [`call_events`]) to Python classes, and those values to and from pickles ([`pickle`]). All behaviour is in
-//! `genie_core`.
+//! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]), PII redactor
+//! ([`redact`], [`redacted`], [`offsets`], [`restorer`]) and resilient client ([`client`],
+//! [`sync_stream`], [`call_events`]) to Python classes, and those values to and from pickles
+//! ([`pickle`]). All behaviour is in `genie_core`.
 
 mod args;
 mod call_events;

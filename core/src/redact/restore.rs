@@ -8,6 +8,7 @@
 
 use super::operator::Mapping;
 use memchr::{memchr, memchr2};
+use std::fmt;
 
 /// How far after a `[` its closing `]` may be: a placeholder is `[TYPE_n]`, and type names
 /// have at most 48 characters.
@@ -68,10 +69,20 @@ fn restore_into(text: &str, mapping: &Mapping, at_end: bool, out: &mut String) -
 ///
 /// It holds back at most 64 bytes: from the last `[` that may still open a placeholder. Text
 /// without `[` passes through at once. One per answer; it keeps its own copy of the mapping.
-#[derive(Debug, Clone)]
+/// `Debug` shows how much it holds, never the text (an answer may carry PII of its own).
+#[derive(Clone)]
 pub struct StreamRestorer {
     mapping: Mapping,
     held: String,
+}
+
+impl fmt::Debug for StreamRestorer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamRestorer")
+            .field("mapping", &self.mapping)
+            .field("held_bytes", &self.held.len())
+            .finish()
+    }
 }
 
 impl StreamRestorer {
@@ -155,6 +166,17 @@ mod tests {
         assert_eq!(r.push("[unclosed"), "");
         assert_eq!(r.flush(), "[unclosed");
         assert_eq!(r.flush(), "");
+    }
+
+    #[test]
+    fn debug_shows_no_text() {
+        let mut r = StreamRestorer::new(mapping());
+        r.push("jane@example.com wrote [EMAIL");
+        let shown = format!("{r:?}");
+        assert_eq!(
+            shown,
+            "StreamRestorer { mapping: Mapping { entries: 4, .. }, held_bytes: 6 }"
+        );
     }
 
     #[test]
