@@ -10,10 +10,13 @@
 //! - [`redact`]: PII detection and redaction (validators, allowlists, operators, placeholders,
 //!   streaming output redaction), failing closed;
 //! - [`client`]: the resilient HTTP client (the only module that does IO): retries, reconnects,
-//!   non-stream fallback, fail-over and circuit breaking, in bounded time.
+//!   non-stream fallback, fail-over and circuit breaking, in bounded time;
+//! - `byte_scan` (private): the 64-bytes-at-a-time byte search the SSE parser and the redaction
+//!   scan share.
 
 #![warn(missing_docs)]
 
+mod byte_scan;
 pub mod client;
 pub mod error;
 pub mod provider;

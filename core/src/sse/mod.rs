@@ -9,11 +9,10 @@
 //!   first-colon field split, `id` with NUL ignored, `retry` digits-only, unfinished events
 //!   discarded at EOF, U+FFFD for invalid UTF-8;
 //! - fast and bounded: each chunk validated as UTF-8 once and scanned for line ends once (a
-//!   bitmask per 64 bytes, see `line_ends.rs`), no copy or allocation per event in steady state,
+//!   bitmask per 64 bytes, see `byte_scan.rs`), no copy or allocation per event in steady state,
 //!   events handed out as borrowed views, linear time whatever the chunking, and configurable
 //!   line and event limits so a hostile stream cannot grow memory without bound.
 
-mod line_ends;
 mod parser;
 mod utf8;
 mod values;

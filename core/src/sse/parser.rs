@@ -3,8 +3,8 @@
 //! The WHATWG algorithm is specified over decoded text, line by line. We run it over bytes,
 //! which gives the same result: CR and LF are ASCII, so a line boundary never falls inside a
 //! UTF-8 sequence, and a sequence cut by a line end decodes to U+FFFD either way. Working on
-//! bytes lets us validate each chunk once, find its line ends in one pass (`line_ends.rs`), and
-//! hand out events that borrow the chunk or our buffers instead of allocating.
+//! bytes lets us validate each chunk once, find its line ends in one pass (`crate::byte_scan`),
+//! and hand out events that borrow the chunk or our buffers instead of allocating.
 //!
 //! A typical LLM stream is tens of thousands of ~100-500 byte events, so a few nanoseconds per
 //! line or per event (a call, a copy, a second search) weigh more than the byte-scanning passes:
@@ -14,9 +14,9 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use super::line_ends::LineEnds;
 use super::utf8::valid_prefix;
 use super::values::{Event, EventRef, ParserOptions};
+use crate::byte_scan::Positions2;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -240,7 +240,7 @@ impl Parser {
         F: FnMut(EventRef<'_>),
     {
         let mut start = 0;
-        for end in LineEnds::new(chunk, false) {
+        for end in Positions2::new(chunk, 0, b'\n', b'\n') {
             if end < start {
                 continue; // a blank line, already dispatched below
             }
@@ -267,7 +267,7 @@ impl Parser {
         F: FnMut(EventRef<'_>),
     {
         let mut start = 0;
-        for end in LineEnds::new(chunk, true) {
+        for end in Positions2::new(chunk, 0, b'\n', b'\r') {
             if end < start {
                 continue; // the LF of a CRLF, or a blank line, already handled below
             }

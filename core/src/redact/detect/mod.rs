@@ -10,7 +10,6 @@
 
 mod address;
 mod apikey;
-mod bytes;
 mod card;
 mod cues;
 pub(crate) mod date;
@@ -33,6 +32,7 @@ pub(crate) use numbering::{region, RegionId};
 
 use super::entity::id;
 use super::text::{digit_run, word_char_before, Tok};
+use crate::byte_scan::Positions2;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -176,7 +176,7 @@ fn colon_pass(sc: &mut Scan<'_>) {
     // are searched from that far before `from`: a restarted scan must still see the `=` of a
     // value that starts at `from`.
     let lo = sc.from.saturating_sub(ANCHOR_BEFORE_VALUE);
-    for c in bytes::Positions2::new(b, lo, b':', b'=') {
+    for c in Positions2::new(b, lo, b':', b'=') {
         if keys {
             apikey::assignment_at(sc, c);
         }
