@@ -248,9 +248,10 @@ typedef struct genie_call_summary genie_call_summary;
  * per configuration at start-up and share it; do not free it while another thread is still
  * calling a function on it. Streams and summaries it made stay valid after it is freed.
  *
- * The client's work runs on a runtime genie owns (two worker threads named `genie-worker`,
- * started with the first client and kept for the life of the process): nothing to set up,
- * and no callback ever runs on those threads.
+ * The client's work runs on a runtime genie owns (one worker thread named `genie-worker`, or
+ * as many as the environment variable `GENIE_WORKER_THREADS` asks for, 1 to 256; started with
+ * the first client and kept for the life of the process): nothing to set up, and no callback
+ * ever runs on those threads.
  */
 typedef struct genie_client genie_client;
 
@@ -1479,7 +1480,9 @@ void genie_stream_redactor_free(struct genie_stream_redactor *stream);
  * UTF-8 give GENIE_STATUS_INVALID_UTF8; a NULL `config_json` with a non-zero length gives
  * GENIE_STATUS_NULL_ARGUMENT. API keys are read now, once, from the environment variables the
  * document names (`api_key_env`): a variable that is not set is GENIE_STATUS_INVALID_CONFIG
- * naming it. Keys never appear in any message, event or summary.
+ * naming it. Keys never appear in any message, event or summary. The first client made in
+ * the process starts genie's runtime: a `GENIE_WORKER_THREADS` that is not a whole number
+ * from 1 to 256 gives GENIE_STATUS_INVALID_CONFIG naming it.
  *
  * The document is read, not kept. On success `*client_out` is a new client that the caller
  * owns and must free with `genie_client_free`; on failure it is set to NULL (when

@@ -57,7 +57,8 @@ export declare class Client {
    *
    * @throws {Error} `code` `"INVALID_CONFIG"` with the path of the bad value in the message
    * (`"timeouts.stall_gap_ms: must be > 0"`, `"providers.openai.api_key_env: environment
-   * variable OPENAI_API_KEY is not set"`), also for a file that cannot be read;
+   * variable OPENAI_API_KEY is not set"`), also for a file that cannot be read or a bad
+   * `GENIE_WORKER_THREADS` (read when the first client starts genie's runtime);
    * `"INVALID_ARGUMENT"` if `config` is none of the above.
    */
   constructor(config?: ClientConfig | string | null)

@@ -8,6 +8,7 @@
 #include "client_support.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -544,4 +545,28 @@ void check_healthy_after(genie_client *client, const char *model) {
     CHECK(mock_attempts(model) == 1, "healthy: the mock saw one attempt");
     call_run_free(&run);
     mock_reset();
+}
+
+int genie_worker_threads(void) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) {
+        return -1;
+    }
+    int count = 0;
+    struct dirent *task;
+    while ((task = readdir(tasks)) != NULL) {
+        char path[300]; /* "/proc/self/task/" + a d_name (at most 255 bytes) + "/comm" */
+        char name[32] = {0};
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", task->d_name);
+        FILE *comm = fopen(path, "r");
+        if (comm == NULL) {
+            continue;
+        }
+        if (fgets(name, sizeof name, comm) != NULL && strcmp(name, "genie-worker\n") == 0) {
+            count++;
+        }
+        fclose(comm);
+    }
+    closedir(tasks);
+    return count;
 }

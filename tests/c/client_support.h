@@ -39,6 +39,10 @@ double time_slack_ms(void);
 double now_ms(void);
 void sleep_ms(unsigned ms);
 
+/* How many threads of this process are named genie-worker (from /proc/self/task), or -1
+ * where /proc is missing. */
+int genie_worker_threads(void);
+
 /* Starts $GENIE_MOCK_PROVIDER (default target/release/genie-mock-provider) with
  * --exit-on-stdin-eof and reads its port; exits the test when it cannot. */
 void mock_start(void);

@@ -407,9 +407,26 @@ static void test_shared_client(genie_client *client) {
     CHECK(seen == want, "one request per call reached the mock");
 }
 
+/* With GENIE_WORKER_THREADS unset, genie's runtime runs one worker (test_client_runtime
+ * covers the variable). */
+static void test_one_worker_by_default(void) {
+    if (getenv("GENIE_WORKER_THREADS") != NULL) {
+        return;
+    }
+    int workers = genie_worker_threads();
+    for (int i = 0; i < 500 && workers == 0; i++) {
+        sleep_ms(10);
+        workers = genie_worker_threads();
+    }
+    if (!CHECK(workers == 1, "one genie-worker thread by default")) {
+        fprintf(stderr, "  counted %d\n", workers);
+    }
+}
+
 int main(void) {
     mock_start();
     genie_client *client = make_client(MODELS);
+    test_one_worker_by_default();
     test_every_provider(client);
     test_timeouts(client);
     test_null_arguments(client);

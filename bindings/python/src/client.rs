@@ -394,7 +394,10 @@ impl PyCallStream {
 /// ``stop``, ``extra``. A bad one raises :class:`InvalidArgumentError` naming the path.
 ///
 /// One client is thread-safe and meant to be shared: by every thread and asyncio task, with
-/// one connection pool and one set of circuit breakers.
+/// one connection pool and one set of circuit breakers. Calls run on genie's own runtime,
+/// started by the first client: one worker thread, or as many as the environment variable
+/// ``GENIE_WORKER_THREADS`` asks for (1 to 256; any other value raises
+/// :class:`InvalidConfigError` from that first client).
 #[pyclass(module = "genie_core", name = "Client", frozen)]
 pub struct PyClient(Client);
 

@@ -63,6 +63,7 @@ mod encode;
 mod events;
 mod http;
 mod request;
+mod runtime;
 mod secret;
 mod stream;
 
@@ -70,7 +71,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -82,6 +83,7 @@ pub use config::{
 };
 pub use events::{Attempt, AttemptMode, CallEvent, CallSummary, NoticeKind};
 pub use request::{Content, Message, Part, Request, Role};
+pub use runtime::{runtime, WORKER_THREADS_ENV};
 pub use secret::Secret;
 pub use stream::CallStream;
 
@@ -335,34 +337,4 @@ impl Drop for CallTask {
     fn drop(&mut self) {
         self.0.abort();
     }
-}
-
-/// The library's own tokio runtime, built on first use and shared by every binding that has
-/// no runtime of its own (C, Python's sync API, Node): a multi-thread runtime with two worker
-/// threads named `genie-worker`, enough to drive thousands of concurrent streams (they wait
-/// on the network, not on CPU).
-pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    static BUILDING: Mutex<()> = Mutex::new(());
-    if let Some(runtime) = RUNTIME.get() {
-        return Ok(runtime);
-    }
-    // One builder at a time: a second runtime built in a race would be dropped, and dropping a
-    // runtime inside another one's async context panics.
-    let _building = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(runtime) = RUNTIME.get() {
-        return Ok(runtime);
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("genie-worker")
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Internal,
-                format!("cannot start genie's runtime: {e}"),
-            )
-        })?;
-    Ok(RUNTIME.get_or_init(|| runtime))
 }
