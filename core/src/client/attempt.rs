@@ -117,7 +117,7 @@ impl Call<'_> {
         let until = (sent_at + provider.first_byte).min(self.deadline);
         let sent = http::send(
             &self.inner.http,
-            &encoded.url,
+            model.url(true),
             headers,
             encoded.body.clone(),
             until,
@@ -184,12 +184,15 @@ impl Call<'_> {
         };
         let strict = self.inner.config.strict;
         let mut text = String::new();
+        let timer = tokio::time::sleep_until(first_token_until);
+        tokio::pin!(timer);
         let outcome = loop {
             let mut until = (last_byte + provider.stall_gap).min(self.deadline);
             if !p.got_text {
                 until = until.min(first_token_until);
             }
-            let bytes: Bytes = match http::chunk(response, until).await {
+            timer.as_mut().reset(until);
+            let bytes: Bytes = match http::chunk(response, timer.as_mut()).await {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) if decoder.is_complete() || p.finish.is_some() => break Ok(()),
                 Ok(None) => {
@@ -314,7 +317,7 @@ impl Call<'_> {
         let until = (sent_at + non_stream).min(self.deadline);
         let sent = http::send(
             &self.inner.http,
-            &encoded.url,
+            model.url(false),
             model.provider.plain_headers.clone(),
             encoded.body.clone(),
             until,

@@ -130,6 +130,16 @@ pub(crate) struct Model {
     pub context_window: Option<u64>,
     pub prefill: bool,
     pub stream: bool,
+    /// The endpoints, plain then streaming, parsed once here: reqwest takes a parsed URL as
+    /// it is, where a string would be parsed again on every request.
+    urls: [reqwest::Url; 2],
+}
+
+impl Model {
+    /// Where a request to this model goes, streaming or not.
+    pub(crate) fn url(&self, streaming: bool) -> &reqwest::Url {
+        &self.urls[usize::from(streaming)]
+    }
 }
 
 impl Client {
@@ -182,13 +192,27 @@ impl Client {
                 let provider = providers.get(&m.provider).ok_or_else(|| {
                     config::invalid(format!("models.{name}.provider: unknown provider"))
                 })?;
+                let id = m.id.clone().unwrap_or_else(|| name.clone());
+                let url = |streaming| {
+                    let target = encode::Target {
+                        kind: provider.kind,
+                        provider: &provider.name,
+                        base_url: &provider.base_url,
+                        model_id: &id,
+                    };
+                    reqwest::Url::parse(&encode::url(target, streaming)).map_err(|e| {
+                        config::invalid(format!("models.{name}: no valid endpoint URL ({e})"))
+                    })
+                };
+                let urls = [url(false)?, url(true)?];
                 let model = Model {
                     name: name.clone(),
                     provider: Arc::clone(provider),
-                    id: m.id.clone().unwrap_or_else(|| name.clone()),
+                    id,
                     context_window: m.context_window,
                     prefill: m.prefill,
                     stream: m.stream,
+                    urls,
                 };
                 Ok((name.clone(), Arc::new(model)))
             })

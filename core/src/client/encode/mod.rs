@@ -35,10 +35,9 @@ pub(crate) struct Target<'a> {
     pub model_id: &'a str,
 }
 
-/// A request ready to send.
+/// A request body ready to send (to the model's [`url`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Encoded {
-    pub url: String,
     pub body: Bytes,
 }
 
@@ -66,8 +65,17 @@ pub(crate) fn encode(
             break;
         }
     }
+    let body = serde_json::to_vec(&body)
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("encoding the request: {e}")))?;
+    Ok(Encoded {
+        body: Bytes::from(body),
+    })
+}
+
+/// The endpoint a request for `target` goes to, streaming or not.
+pub(crate) fn url(target: Target<'_>, stream: bool) -> String {
     let base = target.base_url;
-    let url = match target.kind {
+    match target.kind {
         Provider::Gemini if stream => format!(
             "{base}/v1beta/models/{}:streamGenerateContent?alt=sse",
             target.model_id
@@ -76,13 +84,7 @@ pub(crate) fn encode(
         Provider::OpenAiChat => format!("{base}/v1/chat/completions"),
         Provider::OpenAiResponses => format!("{base}/v1/responses"),
         Provider::Anthropic => format!("{base}/v1/messages"),
-    };
-    let body = serde_json::to_vec(&body)
-        .map_err(|e| Error::new(ErrorKind::Internal, format!("encoding the request: {e}")))?;
-    Ok(Encoded {
-        url,
-        body: Bytes::from(body),
-    })
+    }
 }
 
 /// The headers every request to a provider of `kind` carries: content negotiation and the

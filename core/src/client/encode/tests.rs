@@ -35,7 +35,10 @@ fn target(kind: Provider) -> Target<'static> {
 
 fn body(kind: Provider, request: &Request, stream: bool, prefill: Option<&str>) -> (String, Value) {
     let encoded = encode(target(kind), request, stream, prefill).unwrap();
-    (encoded.url, serde_json::from_slice(&encoded.body).unwrap())
+    (
+        url(target(kind), stream),
+        serde_json::from_slice(&encoded.body).unwrap(),
+    )
 }
 
 #[test]
