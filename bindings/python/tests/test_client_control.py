@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -78,6 +78,16 @@ def hanging() -> Any:
     server = HangingServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Python turns SIGINT into ``KeyboardInterrupt`` only if SIGINT was not ignored when it
+    started, and a job a non-interactive shell starts in the background inherits it ignored:
+    install the handler an interactive run has, as the Ctrl-C tests assume."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def hanging_client(server: HangingServer) -> Client:
@@ -146,7 +156,8 @@ def test_leaving_a_sync_loop_aborts_the_http_request(hanging: HangingServer) -> 
     assert (hanging.closed_at - left_at) * 1000 < PROMPT_MS
 
 
-def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingServer) -> None:
+def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingServer,
+                                                            ctrl_c: None) -> None:
     # complete_sync runs its call as a task on genie's runtime: the KeyboardInterrupt must
     # abort that task, not leave it reading the answer in the background.
     c = hanging_client(hanging)
@@ -159,7 +170,8 @@ def test_ctrl_c_during_complete_sync_aborts_the_http_request(hanging: HangingSer
     assert (hanging.closed_at - interrupted_at) * 1000 < PROMPT_MS
 
 
-def test_ctrl_c_in_a_stream_sync_loop_aborts_the_http_request(hanging: HangingServer) -> None:
+def test_ctrl_c_in_a_stream_sync_loop_aborts_the_http_request(hanging: HangingServer,
+                                                              ctrl_c: None) -> None:
     # stream_sync runs its call as a task on genie's runtime too: the KeyboardInterrupt leaves
     # the loop and drops the stream, which must abort that task and close the connection.
     c = hanging_client(hanging)
@@ -303,6 +315,7 @@ def test_a_sync_stream_has_one_reader_at_a_time(hanging: HangingServer) -> None:
 CTRL_C = r"""
 import json, os, signal, sys, threading, time
 from genie_core import Client
+signal.signal(signal.SIGINT, signal.default_int_handler)  # see the ctrl_c fixture
 client = Client(json.loads(sys.argv[1]))
 request = {"model": "slow", "messages": [{"role": "user", "content": "Hi"}]}
 sent = {}
