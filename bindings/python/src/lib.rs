@@ -5,14 +5,16 @@
 //! arguments to core types ([`args`], [`config`]), core errors to the exception classes
 //! ([`errors`]), the core's parser ([`sse`]), decoders ([`provider`]), PII redactor
 //! ([`redact`], [`redacted`], [`offsets`], [`restorer`]) and resilient client ([`client`],
-//! [`sync_stream`], [`call_events`]) to Python classes, and those values to and from pickles
-//! ([`pickle`]). All behaviour is in `genie_core`.
+//! [`async_stream`], [`sync_stream`], [`feed`], [`call_events`]) to Python classes, and those
+//! values to and from pickles ([`pickle`]). All behaviour is in `genie_core`.
 
 mod args;
+mod async_stream;
 mod call_events;
 mod client;
 mod config;
 mod errors;
+mod feed;
 mod offsets;
 mod pickle;
 mod provider;
@@ -47,7 +49,7 @@ fn genie_core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<redacted::PyRedacted>()?;
     m.add_class::<redacted::PyMapping>()?;
     m.add_class::<client::PyClient>()?;
-    m.add_class::<client::PyCallStream>()?;
+    m.add_class::<async_stream::PyCallStream>()?;
     m.add_class::<sync_stream::PySyncCallStream>()?;
     m.add_class::<call_events::PyCallEvent>()?;
     m.add_class::<call_events::PyCallSummary>()?;

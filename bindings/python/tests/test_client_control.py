@@ -238,6 +238,78 @@ def test_a_slow_sync_reader_gets_the_whole_answer_in_order() -> None:
     assert events[-1].summary.complete
 
 
+def test_an_async_stream_reads_ahead_of_a_slow_reader_within_bounds() -> None:
+    # The call reads on while the reader's task is busy elsewhere, so the reads that follow
+    # find their events there and finish without suspending, as many as the stream holds
+    # (64); then it waits for the reader to take some, and goes on.
+    count = 300
+    config = client_config(serve_deltas(count), {"p": "openai"},
+                           timeouts={"stall_gap_ms": 30_000, "first_token_ms": 30_000,
+                                     "total_ms": 60_000})
+
+    async def main() -> List[CallEvent]:
+        stream = Client(config).stream(request("p"))
+        events = [await stream.__anext__()]
+        await asyncio.sleep(0.5)  # the answer arrives meanwhile, one delta per network read
+        for _ in range(64):
+            steps = stream.__anext__().__await__()
+            with pytest.raises(StopIteration) as ready:
+                next(steps)  # a read that had to wait would yield a future here
+            events.append(ready.value.value)
+        events += [event async for event in stream]
+        return events
+
+    events = asyncio.run(asyncio.wait_for(main(), 10))
+    assert events[0].type == "started"
+    texts = [e.text for e in events if e.type == "text"]
+    assert "".join(texts) == "".join(f"w{i} " for i in range(count))  # type: ignore[arg-type]
+    assert events[-1].type == "done" and events[-1].summary is not None
+    assert events[-1].summary.complete
+
+
+def test_an_async_read_outlives_its_stream_object(mock: MockProvider) -> None:
+    c = Client(client_config(mock.base_url, {"p": "openai"}))
+
+    async def main() -> CallEvent:
+        return await c.stream(request("p")).__anext__()
+
+    assert asyncio.run(main()).type == "started"
+
+
+def test_closing_a_coroutine_that_awaits_an_event_aborts_the_http_request(
+        hanging: HangingServer) -> None:
+    c = hanging_client(hanging)
+    stream = c.stream(request("hang"))
+    seen: List[str] = []
+
+    async def consume() -> None:
+        async for event in stream:
+            seen.append(event.type)
+
+    async def main() -> float:
+        # Drives `consume` by hand, as a task would, until it waits for an event that never
+        # comes; then closes it, as the garbage collector does with an abandoned coroutine.
+        coro = consume()
+        while True:
+            future = coro.send(None)
+            if seen == ["started", "text"]:
+                break  # it waits for the next event
+            future._asyncio_future_blocking = False  # taken over, as a task does
+            await future
+        await asyncio.sleep(0.05)
+        closed_at = time.perf_counter()
+        coro.close()
+        with pytest.raises(CancelledError, match="cancelled"):
+            await stream.__anext__()
+        return closed_at
+
+    closed_at = asyncio.run(main())
+    assert seen == ["started", "text"]
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - closed_at) * 1000 < PROMPT_MS
+
+
 def test_close_from_another_thread_ends_a_waiting_read(hanging: HangingServer) -> None:
     c = hanging_client(hanging)
     stream = c.stream_sync(request("hang"))
