@@ -169,6 +169,55 @@ test('the iterator follows the async iterator protocol', async () => {
   assert.deepEqual(await stream.next(), { value: undefined, done: true })
 })
 
+/** What `next` has settled with, or PENDING if it has not settled yet. */
+const PENDING = Symbol('pending')
+function settledValue(promise) {
+  // Both settle in the same turn only if `promise` already has: it is listed first.
+  return Promise.race([promise, Promise.resolve(PENDING)])
+}
+
+test('the iterator reads ahead: events that arrived meanwhile are there at once', async () => {
+  const client = clientFor({ o: ['openai', 'api-read-ahead@delay_ms=5'] })
+  const stream = client.stream(ask('o'))
+  assert.equal((await stream.next()).value.type, 'started')
+  // The answer arrives meanwhile, one delta per network read.
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const events = []
+  for (;;) {
+    const result = await settledValue(stream.next())
+    assert.notEqual(result, PENDING, `next() after ${events.length} events had to wait`)
+    if (result.done) break
+    events.push(result.value)
+  }
+  assert.equal(events.map((e) => (e.type === 'text' ? e.text : '')).join(''), CANONICAL)
+  assert.equal(events.at(-1).type, 'done')
+  assert.equal(events.at(-1).summary.complete, true)
+})
+
+test('a slow consumer gets a long answer whole and in order', async () => {
+  // 300 deltas a millisecond apart: the call reads ahead until its room (64 events) is full,
+  // then waits for the consumer to take some, and goes on.
+  const count = 300
+  const server = await h.serveDeltas(count)
+  const client = new genie.Client({
+    providers: { openai: { kind: 'openai', base_url: server.baseUrl } },
+    models: { o: { provider: 'openai' } },
+  })
+  const stream = client.stream(ask('o'))
+  assert.equal((await stream.next()).value.type, 'started')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const texts = []
+  let last = null
+  for await (const event of stream) {
+    if (event.type === 'text') texts.push(event.text)
+    last = event
+  }
+  server.close()
+  assert.equal(texts.join(''), Array.from({ length: count }, (_, i) => `w${i} `).join(''))
+  assert.equal(last.type, 'done')
+  assert.equal(last.summary.complete, true)
+})
+
 test('return() before the first next() sends nothing', async () => {
   const client = clientFor({ o: ['openai', 'api-return-early'] })
   const stream = client.stream(ask('o'))

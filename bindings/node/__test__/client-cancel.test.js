@@ -98,6 +98,31 @@ test('abort mid-stream: the loop throws CANCELLED at once and the connection clo
   await mock.stop()
 })
 
+test('abort after the answer was read ahead: next() rejects CANCELLED, not a waiting event', async () => {
+  const { mock, client } = await setup({ o: ['openai', 'cancel-read-ahead@delay_ms=5'] })
+  const controller = new AbortController()
+  const stream = client.stream(ask('o'), { signal: controller.signal })
+  assert.equal((await stream.next()).value.type, 'started')
+  await new Promise((resolve) => setTimeout(resolve, 300)) // the rest arrives meanwhile
+  controller.abort()
+  await assert.rejects(stream.next(), (err) => {
+    h.assertGenieError(err, 'CANCELLED', /AbortSignal/)
+    return true
+  })
+  assert.deepEqual(await stream.next(), { value: undefined, done: true })
+  await mock.stop()
+})
+
+test('return() after the answer was read ahead: the iterator is done', async () => {
+  const { mock, client } = await setup({ o: ['openai', 'cancel-return-ahead@delay_ms=5'] })
+  const stream = client.stream(ask('o'))
+  assert.equal((await stream.next()).value.type, 'started')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.deepEqual(await stream.return(), { value: undefined, done: true })
+  assert.deepEqual(await stream.next(), { value: undefined, done: true })
+  await mock.stop()
+})
+
 test('abort while waiting for the first byte, and while backing off a 429', async () => {
   const { mock, client } = await setup({
     silent: ['gemini', 'quiet@silent'],

@@ -156,6 +156,31 @@ function config(mock, models, extra = {}) {
   return doc
 }
 
+/**
+ * Serves OpenAI-style streaming requests on a new port: `count` one-word deltas (`w0 `, `w1 `,
+ * ...), a millisecond apart so each is its own network read, then the finish and `[DONE]`.
+ * Resolves with { baseUrl, close }.
+ */
+async function serveDeltas(count) {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', async () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      for (let i = 0; i < count; i++) {
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: `w${i} ` } }] })}\n\n`)
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      }
+      const finish = { choices: [{ delta: {}, finish_reason: 'stop' }] }
+      res.end(`data: ${JSON.stringify(finish)}\n\ndata: [DONE]\n\n`)
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    baseUrl: `http://127.0.0.1:${server.address().port}`,
+    close: () => server.close(),
+  }
+}
+
 /** A one-message request. */
 function ask(model, text = 'Hi', more = {}) {
   return { model, messages: [{ role: 'user', content: text }], ...more }
@@ -315,6 +340,7 @@ module.exports = {
   STALL_MS,
   TOTAL_MS,
   startMock,
+  serveDeltas,
   config,
   ask,
   run,

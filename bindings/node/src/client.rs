@@ -230,31 +230,46 @@ struct Each {
 }
 
 impl Each {
-    /// Asks for the next step, to be delivered on the JS thread.
-    fn pump(self, env: &Env) {
+    /// Hands `onEvent` the steps the call read ahead, here on the JS thread, then asks for the
+    /// next one, to be delivered on the JS thread when it comes.
+    fn pump(mut self, env: &Env) {
+        while let Some(step) = self.driver.take_now() {
+            match self.deliver(env, step) {
+                Some(each) => self = each,
+                None => return,
+            }
+        }
         let hop = match Hop::new(env) {
             Ok(hop) => hop,
             Err(error) => return self.stop(env, error),
         };
         let driver = self.driver.clone();
         driver.request(Box::new(move |step| {
-            hop.run(move |env| self.deliver(env, step));
+            hop.run(move |env| {
+                if let Some(each) = self.deliver(env, step) {
+                    each.pump(env);
+                }
+            });
         }));
     }
 
-    fn deliver(self, env: &Env, step: Step) {
+    /// Hands `step` to `onEvent`; returns the call if it goes on with the next step at once
+    /// (else it ended, or waits for the promise `onEvent` returned).
+    fn deliver(self, env: &Env, step: Step) -> Option<Each> {
         let event = match step {
             Step::Event(event) => event,
             Step::Error(error) => {
                 let error = errors::call_error(env, &error);
-                return self.end(env, Err(error));
+                self.end(env, Err(error));
+                return None;
             }
             Step::End => {
                 let error = CoreError::new(
                     ErrorKind::Internal,
                     "the call ended without an outcome (a bug in genie; please report it)",
                 );
-                return self.end(env, Err(errors::to_js(env, &error)));
+                self.end(env, Err(errors::to_js(env, &error)));
+                return None;
             }
         };
         let summary = match &event {
@@ -267,16 +282,28 @@ impl Each {
         });
         match handed {
             Err(thrown) => self.stop(env, thrown),
-            Ok(None) => self.proceed(env, summary),
+            Ok(None) => return self.after_event(env, summary),
             Ok(Some((promise, then))) => self.after(env, promise, then, summary),
+        }
+        None
+    }
+
+    /// After `onEvent` had an event: resolves after `done`, else gives the call back to go
+    /// on.
+    fn after_event(self, env: &Env, summary: Option<Box<CoreSummary>>) -> Option<Each> {
+        match summary {
+            Some(summary) => {
+                self.end(env, Ok(summary));
+                None
+            }
+            None => Some(self),
         }
     }
 
-    /// Goes on after `onEvent` had an event: resolves after `done`, else asks for the next.
+    /// Goes on after the promise `onEvent` returned was fulfilled.
     fn proceed(self, env: &Env, summary: Option<Box<CoreSummary>>) {
-        match summary {
-            Some(summary) => self.end(env, Ok(summary)),
-            None => self.pump(env),
+        if let Some(each) = self.after_event(env, summary) {
+            each.pump(env);
         }
     }
 
