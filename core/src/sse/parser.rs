@@ -8,15 +8,14 @@
 //!
 //! A typical LLM stream is tens of thousands of ~100-500 byte events, so a few nanoseconds per
 //! line or per event (a call, a copy, a second search) weigh more than the byte-scanning passes:
-//! the hot path is tuned for that.
+//! the hot path is tuned for that. Finding a chunk's lines is [`scan`]'s; this file holds the
+//! parser's state, the field logic applied to each line, and the dispatch of events.
 
 use std::borrow::Cow;
 
 use memchr::memchr;
 
-use super::utf8::valid_prefix;
 use super::values::{Event, EventRef, ParserOptions};
-use crate::byte_scan::Positions2;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -200,125 +199,6 @@ impl Parser {
         chunk
     }
 
-    fn scan<F>(&mut self, mut chunk: &[u8], on_event: &mut F)
-    where
-        F: FnMut(EventRef<'_>),
-    {
-        if chunk.is_empty() {
-            return;
-        }
-        if self.after_cr {
-            self.after_cr = false;
-            if chunk[0] == b'\n' {
-                chunk = &chunk[1..];
-            }
-        }
-        // Validate the chunk once: a line inside its valid prefix is valid on its own (line
-        // ends are ASCII), so only lines past an invalid byte, and lines that span chunks, are
-        // decoded one by one.
-        let text = valid_prefix(chunk);
-        let mut held = Held::default();
-        let start = if memchr(b'\r', chunk).is_none() {
-            self.scan_lf(chunk, text, &mut held, on_event)
-        } else {
-            self.scan_any(chunk, text, &mut held, on_event)
-        };
-        self.keep(&mut held);
-        self.hold_partial_line(&chunk[start..], text.len() == chunk.len());
-    }
-
-    /// The lines of a chunk without CR (the common case); returns where its unterminated rest
-    /// begins.
-    fn scan_lf<'c, F>(
-        &mut self,
-        chunk: &'c [u8],
-        text: &'c str,
-        held: &mut Held<'c>,
-        on_event: &mut F,
-    ) -> usize
-    where
-        F: FnMut(EventRef<'_>),
-    {
-        let mut start = 0;
-        for end in Positions2::new(chunk, 0, b'\n', b'\n') {
-            if end < start {
-                continue; // a blank line, already dispatched below
-            }
-            self.line_in_chunk(chunk, text, start, end, held, on_event);
-            start = end + 1;
-            // The blank line that ends most events, dispatched without another search step.
-            if chunk.get(start) == Some(&b'\n') {
-                self.dispatch(held, on_event);
-                start += 1;
-            }
-        }
-        start
-    }
-
-    /// The lines of a chunk with CR, LF and CRLF terminators.
-    fn scan_any<'c, F>(
-        &mut self,
-        chunk: &'c [u8],
-        text: &'c str,
-        held: &mut Held<'c>,
-        on_event: &mut F,
-    ) -> usize
-    where
-        F: FnMut(EventRef<'_>),
-    {
-        let mut start = 0;
-        for end in Positions2::new(chunk, 0, b'\n', b'\r') {
-            if end < start {
-                continue; // the LF of a CRLF, or a blank line, already handled below
-            }
-            self.line_in_chunk(chunk, text, start, end, held, on_event);
-            start = self.after_terminator(chunk, end);
-            // The blank line that ends most events, dispatched without another search step.
-            if let Some(b'\r' | b'\n') = chunk.get(start) {
-                self.dispatch(held, on_event);
-                start = self.after_terminator(chunk, start);
-            }
-        }
-        start
-    }
-
-    /// Where the line after the terminator at `end` starts. A CR that ends the chunk may be
-    /// the first half of a CRLF: `after_cr` remembers it.
-    fn after_terminator(&mut self, chunk: &[u8], end: usize) -> usize {
-        if chunk[end] == b'\r' {
-            match chunk.get(end + 1) {
-                Some(b'\n') => return end + 2,
-                Some(_) => {}
-                None => self.after_cr = true,
-            }
-        }
-        end + 1
-    }
-
-    /// The line `chunk[start..end]` ended inside the chunk.
-    #[inline(always)]
-    fn line_in_chunk<'c, F>(
-        &mut self,
-        chunk: &'c [u8],
-        text: &'c str,
-        start: usize,
-        end: usize,
-        held: &mut Held<'c>,
-        on_event: &mut F,
-    ) where
-        F: FnMut(EventRef<'_>),
-    {
-        if start == 0 && (self.skipping_line || !self.line.is_empty()) {
-            self.end_line(&chunk[..end], end <= text.len(), on_event);
-        } else if end - start > self.options.max_line_bytes {
-            self.line_too_long();
-        } else if end <= text.len() {
-            self.process_line(&text[start..end], held, on_event);
-        } else {
-            self.process_bytes(&chunk[start..end], held, on_event);
-        }
-    }
-
     /// The end of a line that began in an earlier chunk (or is being skipped); `tail` is the
     /// part of the line inside the current chunk, `tail_valid` whether it lies in the chunk's
     /// validated prefix. Nothing is held at this point: it is the chunk's first line.
@@ -431,13 +311,18 @@ impl Parser {
             return;
         }
         // The two fields of nearly every line, recognised without searching for the colon.
-        if bytes.starts_with(b"data:") {
-            self.append_data(strip_space(&line[5..]), held);
-            return;
-        }
-        if bytes.starts_with(b"event:") {
-            self.set_event_type(strip_space(&line[6..]), held);
-            return;
+        match known_field(bytes) {
+            Some(Field::Data) => {
+                // SAFETY: the line starts with the ASCII `data:`: index 5 is a boundary.
+                self.append_data(strip_space(unsafe { line.get_unchecked(5..) }), held);
+                return;
+            }
+            Some(Field::Event) => {
+                // SAFETY: the line starts with the ASCII `event:`: index 6 is a boundary.
+                self.set_event_type(strip_space(unsafe { line.get_unchecked(6..) }), held);
+                return;
+            }
+            None => {}
         }
         let (name, value) = match memchr(b':', bytes) {
             Some(colon) => (&line[..colon], strip_space(&line[colon + 1..])),
@@ -562,7 +447,10 @@ impl Parser {
             data,
             id: &self.last_event_id,
         });
-        self.clear_event();
+        // Most events were held, not buffered: nothing to clear then.
+        if !self.data.is_empty() || !self.event_type.is_empty() {
+            self.clear_event();
+        }
     }
 
     fn clear_event(&mut self) {
@@ -590,10 +478,45 @@ fn release_or_clear(buffer: &mut String) {
     }
 }
 
-/// A field value without its one optional leading space.
-fn strip_space(value: &str) -> &str {
-    value.strip_prefix(' ').unwrap_or(value)
+/// The fields [`known_field`] recognises.
+enum Field {
+    Data,
+    Event,
 }
 
+/// Whether `line` starts with `data:` or `event:`: one comparison of its first eight bytes
+/// as a word when it has eight, which nearly every `data:` line and `event:` line has.
+#[inline(always)]
+fn known_field(line: &[u8]) -> Option<Field> {
+    const DATA: u64 = u64::from_le_bytes(*b"data:\0\0\0");
+    const EVENT: u64 = u64::from_le_bytes(*b"event:\0\0");
+    match line.first_chunk::<8>() {
+        Some(head) => {
+            let head = u64::from_le_bytes(*head);
+            if head & 0xFF_FFFF_FFFF == DATA {
+                Some(Field::Data)
+            } else if head & 0xFFFF_FFFF_FFFF == EVENT {
+                Some(Field::Event)
+            } else {
+                None
+            }
+        }
+        None if line.starts_with(b"data:") => Some(Field::Data),
+        None if line.starts_with(b"event:") => Some(Field::Event),
+        None => None,
+    }
+}
+
+/// A field value without its one optional leading space.
+#[inline(always)]
+fn strip_space(value: &str) -> &str {
+    match value.as_bytes().first() {
+        // SAFETY: the first byte is ASCII, so index 1 is a character boundary.
+        Some(b' ') => unsafe { value.get_unchecked(1..) },
+        _ => value,
+    }
+}
+
+mod scan;
 #[cfg(test)]
 mod tests;
