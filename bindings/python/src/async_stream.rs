@@ -20,14 +20,13 @@
 use std::sync::Arc;
 
 use genie_core::client::CallStream;
-use genie_core::{Error, ErrorKind};
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyStopIteration};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
 use crate::errors::to_py_err;
-use crate::feed::{Feed, State, Step};
+use crate::feed::{already_reading, Feed, Owned, State, Step};
 
 /// The events of one call, for ``async for`` (returned by :meth:`Client.stream`).
 ///
@@ -37,17 +36,11 @@ use crate::feed::{Feed, State, Step};
 /// aborts its HTTP request at once (a later read raises :class:`CancelledError`); so do
 /// :meth:`close` and dropping the stream. Read a stream from one task at a time.
 #[pyclass(module = "genie_core", name = "CallStream", frozen)]
-pub struct PyCallStream(Arc<Feed>);
+pub struct PyCallStream(Owned);
 
 impl PyCallStream {
     pub(crate) fn new(stream: CallStream) -> PyCallStream {
-        PyCallStream(Feed::new(stream))
-    }
-}
-
-impl Drop for PyCallStream {
-    fn drop(&mut self) {
-        self.0.stop();
+        PyCallStream(Owned::new(stream))
     }
 }
 
@@ -63,14 +56,7 @@ impl PyCallStream {
         let mut state = feed.lock();
         if state.reading {
             drop(state);
-            return Err(to_py_err(
-                py,
-                &Error::new(
-                    ErrorKind::InvalidArgument,
-                    "this stream is already being read by another thread or task; read a \
-                     call's stream from one place at a time",
-                ),
-            ));
+            return Err(to_py_err(py, &already_reading("thread or task")));
         }
         if let Some(step) = feed.take(&mut state) {
             drop(state);

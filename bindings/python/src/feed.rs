@@ -124,9 +124,39 @@ impl Step {
     }
 }
 
-impl Feed {
-    pub(crate) fn new(stream: CallStream) -> Arc<Feed> {
-        Arc::new(Feed {
+/// The error of a read started while another one is in progress; `others` says who else may
+/// be reading ("thread", "thread or task").
+pub(crate) fn already_reading(others: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidArgument,
+        format!(
+            "this stream is already being read by another {others}; read a call's stream \
+             from one place at a time"
+        ),
+    )
+}
+
+/// A Python stream's hold on its feed: when the stream object goes, the call stops.
+pub(crate) struct Owned(Arc<Feed>);
+
+impl std::ops::Deref for Owned {
+    type Target = Arc<Feed>;
+
+    fn deref(&self) -> &Arc<Feed> {
+        &self.0
+    }
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+impl Owned {
+    /// The feed of a call not started yet, held by the Python stream that reads it.
+    pub(crate) fn new(stream: CallStream) -> Owned {
+        Owned(Arc::new(Feed {
             state: Mutex::new(State {
                 phase: Phase::Idle(stream),
                 events: VecDeque::new(),
@@ -140,9 +170,11 @@ impl Feed {
             }),
             arrived: Condvar::new(),
             room: Notify::new(),
-        })
+        }))
     }
+}
 
+impl Feed {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -34,17 +34,17 @@ impl Parser {
         let text = valid_prefix(chunk);
         let mut held = Held::default();
         let start = if memchr(b'\r', chunk).is_none() {
-            self.scan_lf(chunk, text, &mut held, on_event)
+            self.scan_lines::<false, F>(chunk, text, &mut held, on_event)
         } else {
-            self.scan_any(chunk, text, &mut held, on_event)
+            self.scan_lines::<true, F>(chunk, text, &mut held, on_event)
         };
         self.keep(&mut held);
         self.hold_partial_line(&chunk[start..], text.len() == chunk.len());
     }
 
-    /// The lines of a chunk without CR (the common case); returns where its unterminated rest
-    /// begins.
-    fn scan_lf<'c, F>(
+    /// The lines of a chunk; returns where its unterminated rest begins. `ANY`: the chunk has
+    /// CRs, so CR, LF and CRLF all end lines; else only LF does, and only LF is looked for.
+    fn scan_lines<'c, const ANY: bool, F>(
         &mut self,
         chunk: &'c [u8],
         text: &'c str,
@@ -54,27 +54,27 @@ impl Parser {
     where
         F: FnMut(EventRef<'_>),
     {
-        let mut ends = Positions2::new(chunk, 0, b'\n', b'\n');
+        let mut ends = Positions2::new(chunk, 0, b'\n', if ANY { b'\r' } else { b'\n' });
         let mut start = 0;
         if self.continues_line() {
             let Some(end) = ends.next() else { return 0 };
             self.end_line(&chunk[..end], end <= text.len(), on_event);
-            start = self.after_lf(chunk, end, held, on_event);
+            start = self.after_line::<ANY, F>(chunk, end, held, on_event);
         }
         for end in ends {
             if end < start {
-                continue; // a blank line, already dispatched by `after_lf`
+                continue; // the LF of a CRLF, or a blank line, already handled by `after_line`
             }
             self.line_in_chunk(chunk, text, start, end, held, on_event);
-            start = self.after_lf(chunk, end, held, on_event);
+            start = self.after_line::<ANY, F>(chunk, end, held, on_event);
         }
         start
     }
 
-    /// Where the line after the LF at `end` starts. The blank line that ends most events is
-    /// dispatched here, without another search step.
+    /// Where the line after the terminator at `end` starts. The blank line that ends most
+    /// events is dispatched here, without another search step.
     #[inline(always)]
-    fn after_lf<F>(
+    fn after_line<const ANY: bool, F>(
         &mut self,
         chunk: &[u8],
         end: usize,
@@ -84,54 +84,14 @@ impl Parser {
     where
         F: FnMut(EventRef<'_>),
     {
-        let start = end + 1;
-        if chunk.get(start) == Some(&b'\n') {
-            self.dispatch(held, on_event);
-            return start + 1;
-        }
-        start
-    }
-
-    /// The lines of a chunk with CR, LF and CRLF terminators.
-    fn scan_any<'c, F>(
-        &mut self,
-        chunk: &'c [u8],
-        text: &'c str,
-        held: &mut Held<'c>,
-        on_event: &mut F,
-    ) -> usize
-    where
-        F: FnMut(EventRef<'_>),
-    {
-        let mut ends = Positions2::new(chunk, 0, b'\n', b'\r');
-        let mut start = 0;
-        if self.continues_line() {
-            let Some(end) = ends.next() else { return 0 };
-            self.end_line(&chunk[..end], end <= text.len(), on_event);
-            start = self.after_any(chunk, end, held, on_event);
-        }
-        for end in ends {
-            if end < start {
-                continue; // the LF of a CRLF, or a blank line, already handled by `after_any`
+        if !ANY {
+            let start = end + 1;
+            if chunk.get(start) == Some(&b'\n') {
+                self.dispatch(held, on_event);
+                return start + 1;
             }
-            self.line_in_chunk(chunk, text, start, end, held, on_event);
-            start = self.after_any(chunk, end, held, on_event);
+            return start;
         }
-        start
-    }
-
-    /// [`Parser::after_lf`] for any terminator.
-    #[inline(always)]
-    fn after_any<F>(
-        &mut self,
-        chunk: &[u8],
-        end: usize,
-        held: &mut Held<'_>,
-        on_event: &mut F,
-    ) -> usize
-    where
-        F: FnMut(EventRef<'_>),
-    {
         let start = self.after_terminator(chunk, end);
         if let Some(b'\r' | b'\n') = chunk.get(start) {
             self.dispatch(held, on_event);
