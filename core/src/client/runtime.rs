@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 use crate::{Error, ErrorKind, Result};
 
 /// The environment variable that sets how many worker threads genie's runtime starts: a whole
-/// number from 1 to [`MAX_WORKER_THREADS`]; 1 when unset. Read once, when the runtime starts
+/// number from 1 to 256 (`MAX_WORKER_THREADS`); 1 when unset. Read once, when the runtime starts
 /// (the first client made).
 pub const WORKER_THREADS_ENV: &str = "GENIE_WORKER_THREADS";
 

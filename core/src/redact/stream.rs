@@ -2,7 +2,7 @@
 //! bounded hold-back, so a value split across chunks (`jane.doe@ex` | `ample.com`) is caught.
 //!
 //! How it stays equal to redacting the whole text at once: every detector decides about a
-//! candidate from at most [`text::MAX_LOOKBACK`] bytes before it and [`MAX_REACH`] bytes after
+//! candidate from at most 1,024 bytes (`text::MAX_LOOKBACK`) before it and 512 (`MAX_REACH`) after
 //! its start, except URLs and keys, which end where their token ends. So the stream keeps the
 //! not-yet-emitted text plus `MAX_LOOKBACK` bytes of emitted text as context, and emits up to a
 //! cut that is
@@ -22,7 +22,7 @@
 //!
 //! The cap: if one unbroken value keeps the cut from moving until [`HOLD_MAX`] bytes (16 KiB)
 //! are pending (a 20 KB URL, a megabyte of digits in groups), the stream cuts anyway,
-//! [`MAX_REACH`] bytes before the newest byte. A value that crosses a forced cut is redacted
+//! 512 bytes (`MAX_REACH`) before the newest byte. A value that crosses a forced cut is redacted
 //! in two (or more) findings of its type: the part before the cut now, and the rest, continued
 //! as the same type, in later output. Nothing is ever emitted unredacted; only placeholder
 //! numbering and counts can then differ from a whole-text run.
