@@ -17,6 +17,9 @@ same mock provider stream (the issue's "Evidence").
    added per call. A third row, ``complete_sync`` on the streaming model, runs the same
    streaming call without surfacing its events to Python: the difference to ``stream_sync`` is
    what the Python events cost, the rest is the Rust client and its runtime.
+3. **What a call costs the process**, over the same calls: CPU time (``getrusage``: the
+   Python thread and genie's worker thread) and voluntary context switches per call, genie
+   against the floor. Unix only (``resource``).
 
 Both sides run in this process against one ``genie-mock-provider`` (OpenAI Chat Completions
 wire format), alternating in rounds so machine noise hits both alike. Run (from the
@@ -33,6 +36,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -278,12 +282,22 @@ def main() -> None:
         ("streaming, no events (complete_sync)", streamed_quietly, raw_stream.call),
     ]
     samples: Dict[str, List[float]] = {}
+    usage: Dict[str, List[float]] = {}  # CPU seconds, voluntary context switches, calls
+
+    def measure(key: str, call: Callable[[], Any], calls: int) -> None:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        samples.setdefault(key, []).extend(latencies(call, calls))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        spent = [after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+                 after.ru_nvcsw - before.ru_nvcsw, calls]
+        usage[key] = [a + b for a, b in zip(usage.get(key, [0.0, 0.0, 0.0]), spent)]
+
     for _, genie_call, floor in cases:
         latencies(genie_call, 200), latencies(floor, 200)
     for _ in range(args.rounds):
         for label, genie_call, floor in cases:
-            samples.setdefault(label + "/genie", []).extend(latencies(genie_call, n // args.rounds))
-            samples.setdefault(label + "/floor", []).extend(latencies(floor, n // args.rounds))
+            measure(label + "/genie", genie_call, n // args.rounds)
+            measure(label + "/floor", floor, n // args.rounds)
     print("\n2. Whole call through Python, one thread (ms)")
     print(f"{'':37} {'genie p50':>9} {'floor p50':>9} {'added':>7}   "
           f"{'genie p99':>9} {'floor p99':>9} {'added':>7}")
@@ -293,6 +307,17 @@ def main() -> None:
         p99 = (pct(ours_ms, 99), pct(floor_ms, 99))
         print(f"{label:37} {p50[0]:>9.3f} {p50[1]:>9.3f} {p50[0] - p50[1]:>+7.3f}   "
               f"{p99[0]:>9.3f} {p99[1]:>9.3f} {p99[0] - p99[1]:>+7.3f}")
+
+    print("\n3. What a call costs this process: CPU (the Python thread and genie's worker) and "
+          "sleeps (voluntary context switches), per call")
+    print(f"{'':37} {'genie CPU':>9} {'floor CPU':>9} {'added':>7}   "
+          f"{'genie sleeps':>12} {'floor sleeps':>12}")
+    for label, _, _ in cases:
+        (ours_cpu, ours_sleeps, calls), (floor_cpu, floor_sleeps, _) = (
+            usage[label + "/genie"], usage[label + "/floor"])
+        print(f"{label:37} {ours_cpu / calls * 1e6:>7.1f}us {floor_cpu / calls * 1e6:>7.1f}us "
+              f"{(ours_cpu - floor_cpu) / calls * 1e6:>+6.1f}   "
+              f"{ours_sleeps / calls:>12.2f} {floor_sleeps / calls:>12.2f}")
 
     raw_plain.close()
     raw_stream.close()

@@ -340,20 +340,20 @@ async fn pump(mut stream: CallStream, feed: Arc<Feed>) {
     let mut batch = Vec::new();
     let mut next = stream.next().await;
     loop {
-        let more = loop {
-            let Some(item) = next else { break false };
-            let more = continues(&item);
-            batch.push(item);
-            if !more {
-                break false;
-            }
-            // Polled with a no-op waker: when nothing is ready, the `.await` below polls again
-            // with the task's own.
+        let mut more = gather(&mut stream, &mut batch, next);
+        // The connection task reads the next body chunk only once this one was taken, and only
+        // when it runs: let it run, and take what the socket already held too, so that one
+        // hand-over (one wake-up of the reader) carries all of it, up to the feed's room.
+        // Measured with bench_client.py's streamed call (getrusage over 4,000 calls, two
+        // alternating runs per build): the reader's sleeps per call went from 5.2 to 2.0 and
+        // the process's CPU per call from 150-156 to 112-121 µs.
+        while more && batch.len() < ROOM {
+            tokio::task::yield_now().await;
             match stream.next().now_or_never() {
-                Some(item) => next = item,
-                None => break true,
+                Some(item) => more = gather(&mut stream, &mut batch, item),
+                None => break,
             }
-        };
+        }
         if !more {
             feed.deliver(&mut batch, true);
             return;
@@ -362,6 +362,28 @@ async fn pump(mut stream: CallStream, feed: Arc<Feed>) {
             feed.room.notified().await;
         }
         next = stream.next().await;
+    }
+}
+
+/// Adds `next` and every item ready after it to `batch`; returns whether the call goes on.
+fn gather(
+    stream: &mut CallStream,
+    batch: &mut Vec<Result<CallEvent>>,
+    mut next: Option<Result<CallEvent>>,
+) -> bool {
+    loop {
+        let Some(item) = next else { return false };
+        let more = continues(&item);
+        batch.push(item);
+        if !more {
+            return false;
+        }
+        // Polled with a no-op waker: when nothing is ready, the `.await` in `pump` polls
+        // again with the task's own.
+        match stream.next().now_or_never() {
+            Some(item) => next = item,
+            None => return true,
+        }
     }
 }
 
