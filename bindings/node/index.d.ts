@@ -20,6 +20,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * Nothing is sent until the first `next()`. Leaving the loop early (`break`, `return`, a
  * throw) calls `return()`, which cancels the call and aborts its HTTP request at once; an
  * iterator dropped without either is cancelled when it is garbage-collected.
+ *
+ * Once started, the call reads ahead of the loop: events that arrive while it is busy wait in
+ * the iterator (at most 64; beyond that the call stops reading the socket until the loop
+ * catches up), and a `next()` that finds one returns an already settled promise.
  */
 export declare class CallStream {
   /**

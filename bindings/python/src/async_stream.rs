@@ -35,6 +35,10 @@ use crate::feed::{already_reading, Feed, Owned, State, Step};
 /// the first ``__anext__``. Cancelling a task while it awaits an event cancels the call and
 /// aborts its HTTP request at once (a later read raises :class:`CancelledError`); so do
 /// :meth:`close` and dropping the stream. Read a stream from one task at a time.
+///
+/// Once started, the call reads ahead of you: events that arrive while your task is busy wait
+/// in the stream (at most 64; beyond that the call stops reading the socket until you catch
+/// up), and an ``__anext__`` that finds one returns it without suspending.
 #[pyclass(module = "genie_core", name = "CallStream", frozen)]
 pub struct PyCallStream(Owned);
 

@@ -34,6 +34,10 @@ impl Drop for Reading<'_> {
 /// signals every 50 ms, so Ctrl-C raises ``KeyboardInterrupt`` promptly. The last event is
 /// ``"done"``, or the call's error is raised. Breaking out of the loop and dropping the stream,
 /// or :meth:`close` (from any thread), cancels the call and aborts its HTTP request.
+///
+/// Once started, the call reads ahead of you: events that arrive while your loop is busy wait
+/// in the stream (at most 64; beyond that the call stops reading the socket until you catch
+/// up), and a ``__next__`` that finds one returns it at once.
 #[pyclass(module = "genie_core", name = "SyncCallStream", frozen)]
 pub struct PySyncCallStream(Owned);
 
