@@ -303,23 +303,26 @@ impl Waiter {
     /// Resolves the future on its loop's thread (`call_soon_threadsafe`). A loop closed by now
     /// has no one left to wake, nor has an interpreter that is shutting down.
     fn resolve(self) {
-        let unresolved = Python::try_attach(|py| {
+        let mut waiter = Some(self);
+        Python::try_attach(|py| {
+            // Taken in here, so its references are released with the interpreter attached.
+            let Some(Waiter { event_loop, future }) = waiter.take() else {
+                return;
+            };
             static RESOLVE: PyOnceLock<Py<PyCFunction>> = PyOnceLock::new();
             let resolve = RESOLVE.get_or_try_init(py, || {
                 wrap_pyfunction!(resolve_future, py).map(Bound::unbind)
-            })?;
-            self.event_loop
-                .call_method1(
+            });
+            if let Ok(resolve) = resolve {
+                let _ = event_loop.call_method1(
                     py,
                     intern!(py, "call_soon_threadsafe"),
-                    (resolve, &self.future),
-                )
-                .map(drop)
+                    (resolve, &future),
+                );
+            }
         });
-        if unresolved.is_none() {
-            // No interpreter to release the references with: leave them, the process is ending.
-            std::mem::forget(self);
-        }
+        // No interpreter to release the references with: leave them, the process is ending.
+        std::mem::forget(waiter);
     }
 }
 
