@@ -312,6 +312,9 @@ pub(crate) fn compile(cfg: &RedactorConfig) -> Result<Compiled> {
         })?),
     };
 
+    if let Some(region) = region.filter(|_| enabled & (1 << id::PHONE) != 0) {
+        detect::prepare_region(region);
+    }
     let allow = Allowlist::compile(&cfg.allowlist, &name_id)?;
     Ok(Compiled {
         detectors: Detectors {
@@ -400,6 +403,20 @@ mod tests {
                 .starts_with("operators.EMAIL")
         );
         assert!(err("{").contains("EOF"));
+    }
+
+    #[test]
+    fn a_redactor_for_a_region_compiles_its_numbering_rules_up_front() {
+        // Iceland (+354): no other test checks its numbers, so only the config can prepare it.
+        let iceland = detect::region("IS").unwrap();
+        let without_phones = r#"{"phone_region": "IS", "entities": ["EMAIL"]}"#;
+        compile(&RedactorConfig::from_json(without_phones).unwrap()).unwrap();
+        assert!(
+            !detect::region_prepared(iceland),
+            "phones are off: nothing to prepare"
+        );
+        compile(&RedactorConfig::from_json(r#"{"phone_region": "IS"}"#).unwrap()).unwrap();
+        assert!(detect::region_prepared(iceland));
     }
 
     #[test]

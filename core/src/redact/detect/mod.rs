@@ -28,7 +28,9 @@ mod tokens;
 pub(crate) mod url;
 
 pub(crate) use apikey::key_byte;
-pub(crate) use numbering::{region, RegionId};
+#[cfg(test)]
+pub(crate) use numbering::prepared as region_prepared;
+pub(crate) use numbering::{prepare as prepare_region, region, RegionId};
 
 use super::entity::id;
 use super::text::{digit_run, word_char_before, Tok};
