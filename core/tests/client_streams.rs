@@ -464,3 +464,20 @@ async fn a_cancelled_call_leaves_the_client_healthy() {
     assert!(task.await.unwrap_err().is_cancelled());
     assert_healthy_after(&mock, &client, "p").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_stream_carries_only_done_even_through_a_reconnect() {
+    let (mock, client) = setup(one("openai")).await;
+    mock.set_fault("p", "stall_after=3|ok").unwrap();
+    let items: Vec<_> = client
+        .stream_outcome(Request::new("p", "Hi"))
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let Ok(CallEvent::Done { summary }) = &items[0] else {
+        panic!("not done: {items:?}");
+    };
+    assert_eq!(summary.text, canonical_text());
+    assert!(summary.complete);
+    assert_eq!(mock.attempts("p"), 2);
+}

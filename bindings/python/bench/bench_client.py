@@ -16,7 +16,9 @@ same mock provider stream (the issue's "Evidence").
    reads the whole response (``Content-Length`` or chunked), parsing nothing. Target: <= 0.1 ms
    added per call. A third row, ``complete_sync`` on the streaming model, runs the same
    streaming call without surfacing its events to Python: the difference to ``stream_sync`` is
-   what the Python events cost, the rest is the Rust client and its runtime.
+   what the Python events cost, the rest is the Rust client and its runtime. Two more rows
+   time ``await client.complete(...)`` inside one event loop against the same blocking floor:
+   what they add includes the loop's own hops.
 3. **What a call costs the process**, over the same calls: CPU time (``getrusage``: the
    Python thread and genie's worker thread) and voluntary context switches per call, genie
    against the floor. Unix only (``resource``).
@@ -276,28 +278,49 @@ def main() -> None:
     def streamed_quietly() -> None:
         client.complete_sync({"model": "stream", **REQUEST})
 
-    cases: List[Tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-        ("non-streaming (complete_sync)", plain, raw_plain.call),
-        ("streaming (stream_sync to done)", streamed, raw_stream.call),
-        ("streaming, no events (complete_sync)", streamed_quietly, raw_stream.call),
+    # `await client.complete()`, timed inside one event loop (the floor stays the blocking
+    # socket: what the asyncio call costs on top of it includes the loop's own hops).
+    loop = asyncio.new_event_loop()
+
+    def awaited(model: str) -> Callable[[int], List[float]]:
+        request = {"model": model, **REQUEST}
+
+        async def timed_calls(n: int) -> List[float]:
+            out, clock = [], time.perf_counter
+            for _ in range(n):
+                start = clock()
+                await client.complete(request)
+                out.append((clock() - start) * 1e3)
+            return out
+        return lambda n: loop.run_until_complete(timed_calls(n))
+
+    def each(call: Callable[[], Any]) -> Callable[[int], List[float]]:
+        return lambda n: latencies(call, n)
+
+    cases: List[Tuple[str, Callable[[int], List[float]], Callable[[], Any]]] = [
+        ("non-streaming (complete_sync)", each(plain), raw_plain.call),
+        ("streaming (stream_sync to done)", each(streamed), raw_stream.call),
+        ("streaming, no events (complete_sync)", each(streamed_quietly), raw_stream.call),
+        ("non-streaming (await complete)", awaited("plain"), raw_plain.call),
+        ("streaming, no events (await complete)", awaited("stream"), raw_stream.call),
     ]
     samples: Dict[str, List[float]] = {}
     usage: Dict[str, List[float]] = {}  # CPU seconds, voluntary context switches, calls
 
-    def measure(key: str, call: Callable[[], Any], calls: int) -> None:
+    def measure(key: str, timed_calls: Callable[[int], List[float]], calls: int) -> None:
         before = resource.getrusage(resource.RUSAGE_SELF)
-        samples.setdefault(key, []).extend(latencies(call, calls))
+        samples.setdefault(key, []).extend(timed_calls(calls))
         after = resource.getrusage(resource.RUSAGE_SELF)
         spent = [after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
                  after.ru_nvcsw - before.ru_nvcsw, calls]
         usage[key] = [a + b for a, b in zip(usage.get(key, [0.0, 0.0, 0.0]), spent)]
 
-    for _, genie_call, floor in cases:
-        latencies(genie_call, 200), latencies(floor, 200)
+    for _, genie_calls, floor in cases:
+        genie_calls(200), latencies(floor, 200)
     for _ in range(args.rounds):
-        for label, genie_call, floor in cases:
-            measure(label + "/genie", genie_call, n // args.rounds)
-            measure(label + "/floor", floor, n // args.rounds)
+        for label, genie_calls, floor in cases:
+            measure(label + "/genie", genie_calls, n // args.rounds)
+            measure(label + "/floor", each(floor), n // args.rounds)
     print("\n2. Whole call through Python, one thread (ms)")
     print(f"{'':37} {'genie p50':>9} {'floor p50':>9} {'added':>7}   "
           f"{'genie p99':>9} {'floor p99':>9} {'added':>7}")
@@ -319,6 +342,7 @@ def main() -> None:
               f"{(ours_cpu - floor_cpu) / calls * 1e6:>+6.1f}   "
               f"{ours_sleeps / calls:>12.2f} {floor_sleeps / calls:>12.2f}")
 
+    loop.close()
     raw_plain.close()
     raw_stream.close()
     http.close()

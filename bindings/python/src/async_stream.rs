@@ -75,6 +75,7 @@ impl PyCallStream {
             stream: slf.clone().unbind(),
             future: None,
             over: false,
+            outcome: false,
         };
         Ok(Bound::new(py, pending)?.into_any())
     }
@@ -84,6 +85,27 @@ impl PyCallStream {
     fn close(&self) {
         self.0.stop();
     }
+}
+
+/// `Client.complete`: starts the call of `stream` (made by `Client::stream_outcome`) now and
+/// returns the awaitable of its summary, a [`Pending`] read of the call's only event. A
+/// `Pending` is a coroutine to asyncio (it has `send`, `throw` and `close`), so
+/// `asyncio.create_task` takes it as well as `await` does.
+pub(crate) fn outcome(py: Python<'_>, stream: CallStream) -> PyResult<Bound<'_, PyAny>> {
+    let stream = Bound::new(py, PyCallStream::new(stream))?;
+    {
+        let feed = &stream.get().0;
+        let mut state = feed.lock();
+        feed.start(py, &mut state)?;
+        state.reading = true;
+    }
+    let pending = Pending {
+        stream: stream.unbind(),
+        future: None,
+        over: false,
+        outcome: true,
+    };
+    Ok(Bound::new(py, pending)?.into_any())
 }
 
 /// How an asyncio iteration ends.
@@ -118,7 +140,8 @@ fn reused() -> PyErr {
     PyRuntimeError::new_err("cannot reuse an already awaited __anext__()")
 }
 
-/// A read that waits: the awaitable `CallStream.__anext__` returns when no event is there yet.
+/// A read that waits: the awaitable `CallStream.__anext__` returns when no event is there yet,
+/// and the one `Client.complete` returns (its read gives the summary of the `done` event).
 ///
 /// It is its own iterator, driven by the asyncio task awaiting it: each step either finishes
 /// the read (`StopIteration` carrying the event, or the read's exception) or yields an asyncio
@@ -131,6 +154,8 @@ struct Pending {
     future: Option<Py<PyAny>>,
     /// The read finished (or was abandoned): it gives nothing more.
     over: bool,
+    /// The stream carries only the call's outcome, and the read gives its summary.
+    outcome: bool,
 }
 
 impl Pending {
@@ -165,8 +190,12 @@ impl Pending {
         };
         self.over = true;
         self.future = None;
-        let event = step.into_py(py, end)?;
-        Err(PyStopIteration::new_err((event.into_any().unbind(),)))
+        let value = if self.outcome {
+            step.into_outcome(py)?.into_any()
+        } else {
+            step.into_py(py, end)?.into_any()
+        };
+        Err(PyStopIteration::new_err((value.unbind(),)))
     }
 
     fn try_finish(&self, feed: &Feed) -> Option<Step> {

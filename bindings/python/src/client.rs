@@ -5,19 +5,18 @@
 //! Every sync call runs as a task on genie's runtime, next to the connection task that reads
 //! its socket: each body chunk then wakes a task on the same worker instead of the Python
 //! thread, which waits with the GIL released, in slices of [`SLICE`], checking for signals
-//! between them so Ctrl-C raises `KeyboardInterrupt` promptly. `complete` resolves an asyncio
-//! future through pyo3-async-runtimes: one hop through the loop per call.
+//! between them so Ctrl-C raises `KeyboardInterrupt` promptly. `complete` is an asyncio read
+//! of a stream that carries only the call's outcome, through the same hand-over as `stream`.
 
 use std::future::Future;
-use std::sync::Once;
 use std::time::Duration;
 
-use genie_core::client::{CallStream, CallSummary, Client};
+use genie_core::client::{CallStream, Client};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use tokio::runtime::Runtime;
 
-use crate::async_stream::PyCallStream;
+use crate::async_stream::{self, PyCallStream};
 use crate::call_events::PyCallSummary;
 use crate::config;
 use crate::errors::to_py_err;
@@ -27,15 +26,9 @@ use crate::sync_stream::PySyncCallStream;
 /// enough that Ctrl-C feels immediate, long enough that the checks cost nothing.
 pub(crate) const SLICE: Duration = Duration::from_millis(50);
 
-/// genie's runtime, also made the one pyo3-async-runtimes spawns on.
+/// genie's runtime, which every call runs on.
 pub(crate) fn runtime(py: Python<'_>) -> PyResult<&'static Runtime> {
-    static ASYNCIO: Once = Once::new();
-    let runtime = genie_core::client::runtime().map_err(|e| to_py_err(py, &e))?;
-    ASYNCIO.call_once(|| {
-        // Only this module sets it, here, once: it cannot be taken already.
-        let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime);
-    });
-    Ok(runtime)
+    genie_core::client::runtime().map_err(|e| to_py_err(py, &e))
 }
 
 /// Drops a call inside genie's runtime, which its timers and sockets were registered with.
@@ -65,22 +58,6 @@ where
         match slice {
             Some(output) => return Ok(output),
             None => py.check_signals()?,
-        }
-    }
-}
-
-/// The asyncio side of `complete`.
-struct Outcome(genie_core::Result<CallSummary>);
-
-impl<'py> IntoPyObject<'py> for Outcome {
-    type Target = PyCallSummary;
-    type Output = Bound<'py, PyCallSummary>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyCallSummary>> {
-        match self.0 {
-            Ok(summary) => Bound::new(py, PyCallSummary(summary)),
-            Err(error) => Err(to_py_err(py, &error)),
         }
     }
 }
@@ -139,18 +116,16 @@ impl PyClient {
 
     /// Runs a call to its end: ``await client.complete(request)`` gives the
     /// :class:`CallSummary` (the whole answer in ``.text``) or raises the call's error.
-    /// Cancelling the awaiting task aborts the call.
+    /// The call starts at once; the awaitable is a coroutine, so ``asyncio.create_task``,
+    /// ``gather`` and ``wait_for`` take it too. Cancelling the awaiting task, or dropping the
+    /// awaitable without awaiting it, aborts the call.
     fn complete<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = config::request(py, request)?;
-        runtime(py)?;
-        let client = self.0.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            Ok(Outcome(client.complete(request).await))
-        })
+        async_stream::outcome(py, self.0.stream_outcome(request))
     }
 
     /// Runs a call to its end with the GIL released and returns its :class:`CallSummary`, or

@@ -28,7 +28,7 @@ use pyo3::{intern, wrap_pyfunction};
 use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 
-use crate::call_events::PyCallEvent;
+use crate::call_events::{PyCallEvent, PyCallSummary};
 use crate::client::{discard, runtime};
 use crate::errors::to_py_err;
 
@@ -107,10 +107,30 @@ impl Step {
         py: Python<'_>,
         end: fn() -> PyErr,
     ) -> PyResult<Bound<'_, PyCallEvent>> {
-        let error = match self {
-            Step::Item(Ok(event)) => return Bound::new(py, PyCallEvent::new(py, event)?),
+        match self {
+            Step::Item(Ok(event)) => Bound::new(py, PyCallEvent::new(py, event)?),
+            Step::End => Err(end()),
+            other => Err(to_py_err(py, &other.into_error())),
+        }
+    }
+
+    /// The Python result of a read of a stream that carries only its outcome
+    /// (`Client::stream_outcome`): the summary, or the exception to raise.
+    pub(crate) fn into_outcome(self, py: Python<'_>) -> PyResult<Bound<'_, PyCallSummary>> {
+        match self {
+            Step::Item(Ok(CallEvent::Done { summary })) => Bound::new(py, PyCallSummary(*summary)),
+            other => Err(to_py_err(py, &other.into_error())),
+        }
+    }
+
+    /// The error a read raises when it gives no event.
+    fn into_error(self) -> Error {
+        match self {
             Step::Item(Err(error)) => error,
-            Step::End => return Err(end()),
+            // An outcome stream carries `done` or an error; anything else is genie's bug.
+            Step::Item(Ok(_)) | Step::End => {
+                Error::new(ErrorKind::Internal, "the call ended without an outcome")
+            }
             Step::Closed => Error::new(
                 ErrorKind::Cancelled,
                 "the stream was closed while this read waited for its next event",
@@ -119,8 +139,7 @@ impl Step {
                 ErrorKind::Cancelled,
                 "the call was cancelled: a read of its stream was cancelled while it waited",
             ),
-        };
-        Err(to_py_err(py, &error))
+        }
     }
 }
 

@@ -127,6 +127,58 @@ def test_cancelling_the_asyncio_task_aborts_the_http_request(hanging: HangingSer
     assert (hanging.closed_at - cancelled_at) * 1000 < PROMPT_MS
 
 
+def test_cancelling_a_task_awaiting_complete_aborts_the_http_request(
+        hanging: HangingServer) -> None:
+    c = hanging_client(hanging)
+
+    async def main() -> float:
+        # `complete` gives a coroutine: `create_task` takes it, as it takes an `async def`.
+        task = asyncio.create_task(c.complete(request("hang")))
+        assert await asyncio.to_thread(hanging.answering.wait, 5)
+        await asyncio.sleep(0.05)  # the call now waits for a delta that never comes
+        cancelled_at = time.perf_counter()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return cancelled_at
+
+    cancelled_at = asyncio.run(main())
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - cancelled_at) * 1000 < PROMPT_MS
+
+
+def test_a_complete_dropped_unawaited_aborts_the_http_request(hanging: HangingServer) -> None:
+    c = hanging_client(hanging)
+
+    async def main() -> float:
+        pending = c.complete(request("hang"))  # the call starts at once
+        assert await asyncio.to_thread(hanging.answering.wait, 5)
+        dropped_at = time.perf_counter()
+        del pending
+        return dropped_at
+
+    dropped_at = asyncio.run(main())
+    assert hanging.closed.wait(5), "the connection stayed open"
+    assert hanging.closed_at is not None
+    assert (hanging.closed_at - dropped_at) * 1000 < PROMPT_MS
+
+
+def test_complete_is_a_coroutine_for_gather_wait_for_and_tasks(mock: MockProvider) -> None:
+    c = Client(client_config(mock.base_url, {"p": "openai"}))
+
+    async def main() -> List[str]:
+        first = c.complete(request("p"))
+        assert asyncio.iscoroutine(first)
+        gathered = await asyncio.gather(first, c.complete(request("p")))
+        waited = await asyncio.wait_for(c.complete(request("p")), 10)
+        tasked = await asyncio.create_task(c.complete(request("p")))
+        return [s.text for s in [*gathered, waited, tasked]]
+
+    assert asyncio.run(main()) == [CANONICAL_TEXT] * 4
+    assert mock.attempts("p") == 4
+
+
 def test_a_cancelled_async_stream_stops_the_call_no_retry_follows(mock: MockProvider) -> None:
     mock.set_fault("p", "stall_after=3")  # silent forever after three deltas
     c = Client(client_config(mock.base_url, {"p": "openai"}))

@@ -236,12 +236,21 @@ impl Client {
         CallStream::new(false, move |out| call::run(inner, request, out))
     }
 
+    /// Starts a call whose stream carries only its outcome: the `done` event or the call's
+    /// error, no `started`, `text` or `notice` on the way. For a caller that waits for the
+    /// whole answer through a stream's hand-over (Python's `await client.complete()`), so the
+    /// events nobody reads are not made. Nothing is sent until the stream is polled; dropping
+    /// it cancels the call.
+    pub fn stream_outcome(&self, request: Request) -> CallStream {
+        let inner = Arc::clone(&self.inner);
+        CallStream::new(true, move |out| call::run(inner, request, out))
+    }
+
     /// Runs a call to its end and returns the summary, with the whole answer in
     /// [`CallSummary::text`].
     pub async fn complete(&self, request: Request) -> Result<CallSummary> {
         use futures_util::StreamExt;
-        let inner = Arc::clone(&self.inner);
-        let mut stream = CallStream::new(true, move |out| call::run(inner, request, out));
+        let mut stream = self.stream_outcome(request);
         while let Some(event) = stream.next().await {
             if let CallEvent::Done { summary } = event? {
                 return Ok(*summary);

@@ -5,6 +5,7 @@ from typing import (
     Any,
     Awaitable,
     ClassVar,
+    Coroutine,
     Dict,
     Iterator,
     List,
@@ -442,7 +443,9 @@ class Client:
         """Starts a call; ``async for ev in client.stream(request)`` gives its events."""
     def stream_sync(self, request: _Request) -> SyncCallStream:
         """Starts a call; ``for ev in client.stream_sync(request)`` gives its events."""
-    def complete(self, request: _Request) -> Awaitable[CallSummary]:
-        """Runs a call to its end: ``await`` gives its :class:`CallSummary`."""
+    def complete(self, request: _Request) -> Coroutine[Any, Any, CallSummary]:
+        """Runs a call to its end: ``await`` gives its :class:`CallSummary`. The call starts at
+        once; ``asyncio.create_task`` takes the coroutine too. Cancelling the awaiting task, or
+        dropping the coroutine unawaited, aborts it."""
     def complete_sync(self, request: _Request) -> CallSummary:
         """Runs a call to its end (GIL released, Ctrl-C works) and returns its summary."""
