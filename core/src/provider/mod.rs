@@ -21,7 +21,7 @@
 mod anthropic;
 mod event;
 mod gemini;
-mod json;
+pub(crate) mod json;
 mod openai_chat;
 mod openai_responses;
 

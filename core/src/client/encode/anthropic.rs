@@ -5,10 +5,13 @@
 //! `stop_sequences`. Usage counts cache reads and writes apart from `input_tokens`; genie's
 //! input includes them, as the stream decoder does.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 
-use super::{put, str_at, turns, u64_at, Answer, PartRef};
+use super::{lenient, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
+use crate::provider::json::{self, Reader};
 use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
 
 /// Anthropic requires an output limit; this is what is sent when the request has none.
@@ -68,52 +71,105 @@ fn part(part: &PartRef<'_>) -> Value {
     }
 }
 
-pub(super) fn answer(value: &Value) -> Answer {
+pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
     let mut answer = Answer::default();
-    if str_at(value, &["type"]) == Some("error") {
-        let kind = str_at(value, &["error", "type"]);
+    let (mut kind, mut error) = (None, None);
+    r.object(|r, key| {
+        match &*key {
+            "type" => kind = lenient::string(r)?,
+            "error" => error = read_error(r)?,
+            "content" => {
+                answer.text.clear();
+                lenient::array(r, |r| read_block(r, &mut answer.text))?;
+            }
+            "stop_reason" => {
+                let raw = lenient::string(r)?;
+                answer.finish_reason = raw.as_deref().map(finish_reason);
+                answer.raw_finish_reason = raw.map(Cow::into_owned);
+            }
+            "usage" => answer.usage = read_usage(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if kind.as_deref() == Some("error") {
+        let (error_type, message) = error.unwrap_or_default();
         answer.error = Some(ProviderError {
-            kind: kind
+            kind: error_type
+                .as_deref()
                 .and_then(ErrorClass::from_provider_token)
                 .unwrap_or(ErrorClass::Other),
-            message: str_at(value, &["error", "message"])
-                .unwrap_or("the provider reported an error")
-                .to_owned(),
-            code: kind.map(str::to_owned),
+            message: message.map_or_else(
+                || "the provider reported an error".to_owned(),
+                Cow::into_owned,
+            ),
+            code: error_type.map(Cow::into_owned),
         });
     }
-    for block in value
-        .get("content")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if str_at(block, &["type"]) == Some("text") {
-            answer.text.push_str(str_at(block, &["text"]).unwrap_or(""));
+    Ok(answer)
+}
+
+/// `error`'s `type` and `message`; `None` for a value that is no object.
+type ErrorFields<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
+
+fn read_error<'a>(r: &mut Reader<'a>) -> json::Result<Option<ErrorFields<'a>>> {
+    let (mut kind, mut message) = (None, None);
+    let was_object = lenient::object(r, |r, key| {
+        match &*key {
+            "type" => kind = lenient::string(r)?,
+            "message" => message = lenient::string(r)?,
+            _ => r.skip()?,
         }
+        Ok(())
+    })?;
+    Ok(was_object.map(|()| (kind, message)))
+}
+
+/// Appends a content block's `text` to `out` when the block is a text block.
+fn read_block(r: &mut Reader<'_>, out: &mut String) -> json::Result<()> {
+    let (mut kind, mut text) = (None, None);
+    lenient::object(r, |r, key| {
+        match &*key {
+            "type" => kind = lenient::string(r)?,
+            "text" => text = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if kind.as_deref() == Some("text") {
+        out.push_str(text.as_deref().unwrap_or(""));
     }
-    if let Some(raw) = str_at(value, &["stop_reason"]) {
-        answer.finish_reason = Some(finish_reason(raw));
-        answer.raw_finish_reason = Some(raw.to_owned());
-    }
-    if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
-        let input = u64_at(usage, &["input_tokens"]);
-        let cache_read = u64_at(usage, &["cache_read_input_tokens"]);
-        let cache_write = u64_at(usage, &["cache_creation_input_tokens"]);
-        let input = input.map(|i| {
-            i.saturating_add(cache_read.unwrap_or(0))
-                .saturating_add(cache_write.unwrap_or(0))
-        });
-        let output = u64_at(usage, &["output_tokens"]);
-        answer.usage = Usage {
-            input_tokens: input,
-            output_tokens: output,
-            total_tokens: input.zip(output).map(|(i, o)| i.saturating_add(o)),
-            cached_tokens: cache_read,
-            reasoning_tokens: None,
+    Ok(())
+}
+
+/// `usage`, with the cache reads and writes counted in the input, as the stream decoder does.
+fn read_usage(r: &mut Reader<'_>) -> json::Result<Usage> {
+    let (mut input, mut cache_read, mut cache_write, mut output) = (None, None, None, None);
+    let was_object = lenient::object(r, |r, key| {
+        let slot = match &*key {
+            "input_tokens" => &mut input,
+            "cache_read_input_tokens" => &mut cache_read,
+            "cache_creation_input_tokens" => &mut cache_write,
+            "output_tokens" => &mut output,
+            _ => return r.skip(),
         };
+        *slot = lenient::count(r)?;
+        Ok(())
+    })?;
+    if was_object.is_none() {
+        return Ok(Usage::default());
     }
-    answer
+    let input = input.map(|i: u64| {
+        i.saturating_add(cache_read.unwrap_or(0))
+            .saturating_add(cache_write.unwrap_or(0))
+    });
+    Ok(Usage {
+        input_tokens: input,
+        output_tokens: output,
+        total_tokens: input.zip(output).map(|(i, o)| i.saturating_add(o)),
+        cached_tokens: cache_read,
+        reasoning_tokens: None,
+    })
 }
 
 /// The stream decoder's mapping (`provider/anthropic.rs`); `encode/tests.rs` checks they

@@ -4,10 +4,13 @@
 //! `generationConfig`; inline images are `inlineData`, URLs `fileData`. The answer is one
 //! `GenerateContentResponse`, the same document a stream chunk is.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 
-use super::{at, put, str_at, turns, u64_at, Answer, PartRef};
+use super::{lenient, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
+use crate::provider::json::{self, Reader};
 use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
 
 pub(super) fn body(request: &Request, prefill: Option<&str>) -> Value {
@@ -75,59 +78,127 @@ fn guess_mime_type(url: &str) -> Option<&'static str> {
     })
 }
 
-pub(super) fn answer(value: &Value) -> Answer {
+pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
     let mut answer = Answer::default();
-    if let Some(error) = value.get("error").filter(|e| e.is_object()) {
-        let status = str_at(error, &["status"]);
-        answer.error = Some(ProviderError {
-            kind: status
-                .and_then(ErrorClass::from_provider_token)
-                .unwrap_or(ErrorClass::Other),
-            message: str_at(error, &["message"])
-                .unwrap_or("the provider reported an error")
-                .to_owned(),
-            code: status.map(str::to_owned),
-        });
-    }
-    let candidate = value
-        .get("candidates")
-        .and_then(Value::as_array)
-        .and_then(|all| {
-            all.iter()
-                .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0)
-        });
-    if let Some(candidate) = candidate {
-        if let Some(parts) = at(candidate, &["content", "parts"]).and_then(Value::as_array) {
-            for part in parts {
-                if part.get("thought").and_then(Value::as_bool) == Some(true) {
-                    continue;
-                }
-                if let Some(text) = part.get("text").and_then(Value::as_str) {
-                    answer.text.push_str(text);
-                }
+    let (mut candidate, mut block_reason) = (None, None);
+    r.object(|r, key| {
+        match &*key {
+            "error" => answer.error = error(r)?,
+            "candidates" => candidate = lenient::first_at_index_zero(r, read_candidate)?,
+            "promptFeedback" => {
+                block_reason = None;
+                lenient::object(r, |r, key| match &*key {
+                    "blockReason" => lenient::string(r).map(|b| block_reason = b),
+                    _ => r.skip(),
+                })?;
             }
+            "usageMetadata" => answer.usage = read_usage(r)?,
+            _ => r.skip()?,
         }
-        if let Some(raw) = str_at(candidate, &["finishReason"]) {
-            answer.finish_reason = Some(finish_reason(raw));
-            answer.raw_finish_reason = Some(raw.to_owned());
+        Ok(())
+    })?;
+    if let Some((text, finish)) = candidate {
+        answer.text = text;
+        if let Some(raw) = finish {
+            answer.finish_reason = Some(finish_reason(&raw));
+            answer.raw_finish_reason = Some(raw.into_owned());
         }
     }
     if answer.finish_reason.is_none() {
-        if let Some(raw) = str_at(value, &["promptFeedback", "blockReason"]) {
+        if let Some(raw) = block_reason {
             answer.finish_reason = Some(FinishReason::ContentFilter);
-            answer.raw_finish_reason = Some(raw.to_owned());
+            answer.raw_finish_reason = Some(raw.into_owned());
         }
     }
-    if let Some(usage) = value.get("usageMetadata") {
-        answer.usage = Usage {
-            input_tokens: u64_at(usage, &["promptTokenCount"]),
-            output_tokens: u64_at(usage, &["candidatesTokenCount"]),
-            total_tokens: u64_at(usage, &["totalTokenCount"]),
-            cached_tokens: u64_at(usage, &["cachedContentTokenCount"]),
-            reasoning_tokens: u64_at(usage, &["thoughtsTokenCount"]),
-        };
+    Ok(answer)
+}
+
+/// `error`: `status` and `message`; `None` for any other value.
+fn error(r: &mut Reader<'_>) -> json::Result<Option<ProviderError>> {
+    let (mut status, mut message) = (None, None);
+    let was_object = lenient::object(r, |r, key| {
+        match &*key {
+            "status" => status = lenient::string(r)?,
+            "message" => message = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(was_object.map(|()| ProviderError {
+        kind: status
+            .as_deref()
+            .and_then(ErrorClass::from_provider_token)
+            .unwrap_or(ErrorClass::Other),
+        message: message.map_or_else(
+            || "the provider reported an error".to_owned(),
+            Cow::into_owned,
+        ),
+        code: status.map(Cow::into_owned),
+    }))
+}
+
+/// A candidate's text (its parts' that are not thoughts) and `finishReason`.
+type Candidate<'a> = (String, Option<Cow<'a, str>>);
+
+/// A candidate, with its `index`.
+fn read_candidate<'a>(r: &mut Reader<'a>) -> json::Result<(Candidate<'a>, Option<u64>)> {
+    let (mut text, mut finish, mut index) = (String::new(), None, None);
+    lenient::object(r, |r, key| {
+        match &*key {
+            "index" => index = lenient::count(r)?,
+            "content" => {
+                text.clear();
+                lenient::object(r, |r, key| match &*key {
+                    "parts" => {
+                        text.clear();
+                        lenient::array(r, |r| read_part(r, &mut text))
+                    }
+                    _ => r.skip(),
+                })?;
+            }
+            "finishReason" => finish = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(((text, finish), index))
+}
+
+/// Appends a part's `text` to `out` unless the part is a thought.
+fn read_part(r: &mut Reader<'_>, out: &mut String) -> json::Result<()> {
+    let (mut text, mut thought) = (None, None);
+    lenient::object(r, |r, key| {
+        match &*key {
+            "text" => text = lenient::string(r)?,
+            "thought" => thought = lenient::boolean(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if thought != Some(true) {
+        if let Some(text) = text {
+            out.push_str(&text);
+        }
     }
-    answer
+    Ok(())
+}
+
+/// `usageMetadata`'s counts (all absent for a value that is no object).
+fn read_usage(r: &mut Reader<'_>) -> json::Result<Usage> {
+    let mut usage = Usage::default();
+    lenient::object(r, |r, key| {
+        let slot = match &*key {
+            "promptTokenCount" => &mut usage.input_tokens,
+            "candidatesTokenCount" => &mut usage.output_tokens,
+            "totalTokenCount" => &mut usage.total_tokens,
+            "cachedContentTokenCount" => &mut usage.cached_tokens,
+            "thoughtsTokenCount" => &mut usage.reasoning_tokens,
+            _ => return r.skip(),
+        };
+        *slot = lenient::count(r)?;
+        Ok(())
+    })?;
+    Ok(usage)
 }
 
 /// The stream decoder's mapping (`provider/gemini.rs`); `encode/tests.rs` checks they agree.

@@ -4,12 +4,14 @@
 //! (`classify.rs`). Streaming bodies are decoded by [`crate::provider::StreamDecoder`].
 //!
 //! Bodies are built as `serde_json::Value`s: once per attempt, a few microseconds, and it makes
-//! the `extra` passthrough a plain recursive merge. Non-stream answers and error bodies are read
-//! the same way (one per attempt, never on the streaming hot path).
+//! the `extra` passthrough a plain recursive merge. Error bodies are read the same way (a failed
+//! attempt's, off the hot path); non-stream answers are walked with the stream decoders' JSON
+//! reader (`lenient.rs` says why).
 
 mod anthropic;
 mod classify;
 mod gemini;
+mod lenient;
 mod openai_chat;
 mod openai_responses;
 
@@ -21,6 +23,7 @@ pub(crate) use classify::{classify_http, classify_in_band, Failure, Next};
 
 use super::request::{Content, ImageRef, Message, Part, Request, Role};
 use super::secret::Secret;
+use crate::provider::json;
 use crate::provider::{FinishReason, Provider, ProviderError, Usage};
 use crate::{Error, ErrorKind, Result};
 
@@ -144,19 +147,25 @@ pub(crate) struct Answer {
     pub error: Option<ProviderError>,
 }
 
-/// Decodes a non-streaming answer; the error says what is wrong with the body.
+/// Decodes a non-streaming answer; the error says what is wrong with the body. The body must
+/// be one JSON object; its fields are read leniently ([`lenient`]).
 pub(crate) fn decode_answer(kind: Provider, body: &[u8]) -> std::result::Result<Answer, String> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the response body is not JSON ({e})"))?;
-    if !value.is_object() {
-        return Err("the response body is not a JSON object".into());
-    }
-    Ok(match kind {
-        Provider::Gemini => gemini::answer(&value),
-        Provider::OpenAiChat => openai_chat::answer(&value),
-        Provider::OpenAiResponses => openai_responses::answer(&value),
-        Provider::Anthropic => anthropic::answer(&value),
+    let text = std::str::from_utf8(body)
+        .map_err(|e| format!("the response body is not JSON (it is not UTF-8: {e})"))?;
+    let answer = json::read(text, |r| {
+        if r.peek() != Some(b'{') {
+            return r.skip().map(|()| None);
+        }
+        match kind {
+            Provider::Gemini => gemini::answer(r),
+            Provider::OpenAiChat => openai_chat::answer(r),
+            Provider::OpenAiResponses => openai_responses::answer(r),
+            Provider::Anthropic => anthropic::answer(r),
+        }
+        .map(Some)
     })
+    .map_err(|e| format!("the response body is not JSON ({e})"))?;
+    answer.ok_or_else(|| "the response body is not a JSON object".into())
 }
 
 /// Merges `from` into `into`: objects recursively, anything else replaces.
@@ -222,19 +231,9 @@ fn put<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>
     }
 }
 
-/// Value helpers for reading answers.
-fn at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter().try_fold(value, |v, key| v.get(key))
-}
-
-fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
-    at(value, path).and_then(Value::as_str)
-}
-
-fn u64_at(value: &Value, path: &[&str]) -> Option<u64> {
-    at(value, path).and_then(Value::as_u64)
-}
-
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod answer_tests;

@@ -5,10 +5,13 @@
 //! URLs); a stream asks for `stream_options.include_usage` so the last chunk carries the usage.
 //! `max_completion_tokens` is the output limit (the reasoning models refuse `max_tokens`).
 
+use std::borrow::Cow;
+
 use serde_json::{json, Map, Value};
 
-use super::{at, data_url, put, str_at, turns, u64_at, Answer, PartRef};
+use super::{data_url, lenient, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
+use crate::provider::json::{self, Reader};
 use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
 
 pub(super) fn body(
@@ -74,63 +77,126 @@ fn part(part: &PartRef<'_>) -> Value {
     }
 }
 
-pub(super) fn answer(value: &Value) -> Answer {
-    let mut answer = Answer {
-        error: value.get("error").and_then(error),
-        ..Answer::default()
-    };
-    let choice = value
-        .get("choices")
-        .and_then(Value::as_array)
-        .and_then(|all| {
-            all.iter()
-                .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0)
-        });
-    if let Some(choice) = choice {
-        if let Some(text) = str_at(choice, &["message", "content"]) {
-            answer.text.push_str(text);
+pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
+    let mut answer = Answer::default();
+    let mut choice = None;
+    r.object(|r, key| {
+        match &*key {
+            "error" => answer.error = error(r)?,
+            "choices" => choice = lenient::first_at_index_zero(r, read_choice)?,
+            "usage" => answer.usage = read_usage(r)?,
+            _ => r.skip()?,
         }
-        if let Some(raw) = str_at(choice, &["finish_reason"]) {
-            answer.finish_reason = Some(finish_reason(raw));
-            answer.raw_finish_reason = Some(raw.to_owned());
+        Ok(())
+    })?;
+    if let Some((content, finish)) = choice {
+        if let Some(text) = content {
+            answer.text.push_str(&text);
+        }
+        if let Some(raw) = finish {
+            answer.finish_reason = Some(finish_reason(&raw));
+            answer.raw_finish_reason = Some(raw.into_owned());
         }
     }
-    if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
-        answer.usage = Usage {
-            input_tokens: u64_at(usage, &["prompt_tokens"]),
-            output_tokens: u64_at(usage, &["completion_tokens"]),
-            total_tokens: u64_at(usage, &["total_tokens"]),
-            cached_tokens: u64_at(usage, &["prompt_tokens_details", "cached_tokens"]),
-            reasoning_tokens: u64_at(usage, &["completion_tokens_details", "reasoning_tokens"]),
-        };
-    }
-    answer
+    Ok(answer)
 }
 
-/// An OpenAI-style `error` object (shared with Responses): `code`, `type`, `message`.
-pub(super) fn error(value: &Value) -> Option<ProviderError> {
-    if !value.is_object() {
-        return None;
+/// A choice's `message.content` and `finish_reason`, with its `index`.
+type Choice<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
+
+fn read_choice<'a>(r: &mut Reader<'a>) -> json::Result<(Choice<'a>, Option<u64>)> {
+    let (mut content, mut finish, mut index) = (None, None, None);
+    lenient::object(r, |r, key| {
+        match &*key {
+            "index" => index = lenient::count(r)?,
+            "message" => {
+                content = None;
+                lenient::object(r, |r, key| match &*key {
+                    "content" => lenient::string(r).map(|c| content = c),
+                    _ => r.skip(),
+                })?;
+            }
+            "finish_reason" => finish = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(((content, finish), index))
+}
+
+fn read_usage(r: &mut Reader<'_>) -> json::Result<Usage> {
+    let mut usage = Usage::default();
+    lenient::object(r, |r, key| {
+        match &*key {
+            "prompt_tokens" => usage.input_tokens = lenient::count(r)?,
+            "completion_tokens" => usage.output_tokens = lenient::count(r)?,
+            "total_tokens" => usage.total_tokens = lenient::count(r)?,
+            "prompt_tokens_details" => usage.cached_tokens = detail(r, "cached_tokens")?,
+            "completion_tokens_details" => {
+                usage.reasoning_tokens = detail(r, "reasoning_tokens")?;
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(usage)
+}
+
+/// One count out of a `*_details` object. Shared with Responses.
+pub(super) fn detail(r: &mut Reader<'_>, name: &str) -> json::Result<Option<u64>> {
+    let mut count = None;
+    lenient::object(r, |r, key| {
+        if key == name {
+            count = lenient::count(r)?;
+            Ok(())
+        } else {
+            r.skip()
+        }
+    })?;
+    Ok(count)
+}
+
+/// An OpenAI-style `error` object (shared with Responses): `code` (a string or a number),
+/// `type`, `message`; `None` for any other value.
+pub(super) fn error(r: &mut Reader<'_>) -> json::Result<Option<ProviderError>> {
+    let (mut code, mut kind, mut message) = (None, None, None);
+    let was_object = lenient::object(r, |r, key| {
+        match &*key {
+            "code" => code = error_code(r)?,
+            "type" => kind = lenient::string(r)?,
+            "message" => message = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if was_object.is_none() {
+        return Ok(None);
     }
-    let code = match value.get("code") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let kind = str_at(value, &["type"]);
-    let class = [code.as_deref(), kind]
+    let kind = kind.map(Cow::into_owned);
+    let class = [code.as_deref(), kind.as_deref()]
         .into_iter()
         .flatten()
         .find_map(ErrorClass::from_provider_token)
         .unwrap_or(ErrorClass::Other);
-    Some(ProviderError {
+    Ok(Some(ProviderError {
         kind: class,
-        message: at(value, &["message"])
-            .and_then(Value::as_str)
-            .unwrap_or("the provider reported an error")
-            .to_owned(),
-        code: code.or_else(|| kind.map(str::to_owned)),
-    })
+        message: message.map_or_else(
+            || "the provider reported an error".to_owned(),
+            Cow::into_owned,
+        ),
+        code: code.or(kind),
+    }))
+}
+
+/// An error `code`: a string, or a number in serde_json's notation (`429`, `1.5`).
+fn error_code(r: &mut Reader<'_>) -> json::Result<Option<String>> {
+    if r.peek() == Some(b'"') {
+        return r.str().map(|code| Some(code.into_owned()));
+    }
+    let raw = r.raw()?;
+    Ok(serde_json::from_str::<serde_json::Number>(raw)
+        .ok()
+        .map(|n| n.to_string()))
 }
 
 /// The stream decoder's mapping (`provider/openai_chat.rs`); `encode/tests.rs` checks they

@@ -7,9 +7,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::openai_chat::error;
-use super::{data_url, put, str_at, turns, u64_at, Answer, PartRef};
+use super::{data_url, lenient, openai_chat, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
+use crate::provider::json::{self, Reader};
 use crate::provider::{FinishReason, Usage};
 use crate::{Error, ErrorKind, Result};
 
@@ -57,40 +57,34 @@ pub(super) fn body(
     Ok(body.into())
 }
 
-pub(super) fn answer(value: &Value) -> Answer {
-    let mut answer = Answer {
-        error: value.get("error").and_then(error),
-        ..Answer::default()
-    };
-    let mut calls_tools = false;
-    for item in value
-        .get("output")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        match str_at(item, &["type"]) {
-            Some("message") => {
-                for part in item
-                    .get("content")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if str_at(part, &["type"]) == Some("output_text") {
-                        answer.text.push_str(str_at(part, &["text"]).unwrap_or(""));
-                    }
-                }
+pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
+    let mut answer = Answer::default();
+    let (mut calls_tools, mut status, mut incomplete) = (false, None, None);
+    r.object(|r, key| {
+        match &*key {
+            "error" => answer.error = openai_chat::error(r)?,
+            "output" => {
+                (answer.text, calls_tools) = (String::new(), false);
+                lenient::array(r, |r| read_item(r, &mut answer.text, &mut calls_tools))?;
             }
-            Some("function_call") => calls_tools = true,
-            _ => {}
+            "status" => status = lenient::string(r)?,
+            "incomplete_details" => {
+                incomplete = None;
+                lenient::object(r, |r, key| match &*key {
+                    "reason" => lenient::string(r).map(|reason| incomplete = reason),
+                    _ => r.skip(),
+                })?;
+            }
+            "usage" => answer.usage = read_usage(r)?,
+            _ => r.skip()?,
         }
-    }
-    let (reason, raw) = match str_at(value, &["status"]) {
+        Ok(())
+    })?;
+    let (reason, raw) = match status.as_deref() {
         Some("completed") if calls_tools => (Some(FinishReason::ToolCalls), "completed"),
         Some("completed") => (Some(FinishReason::Stop), "completed"),
         Some("incomplete") => {
-            let raw = str_at(value, &["incomplete_details", "reason"]).unwrap_or("incomplete");
+            let raw = incomplete.as_deref().unwrap_or("incomplete");
             (Some(incomplete_reason(raw)), raw)
         }
         Some("failed") => (Some(FinishReason::Error), "failed"),
@@ -100,16 +94,66 @@ pub(super) fn answer(value: &Value) -> Answer {
         answer.finish_reason = Some(reason);
         answer.raw_finish_reason = Some(raw.to_owned());
     }
-    if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
-        answer.usage = Usage {
-            input_tokens: u64_at(usage, &["input_tokens"]),
-            output_tokens: u64_at(usage, &["output_tokens"]),
-            total_tokens: u64_at(usage, &["total_tokens"]),
-            cached_tokens: u64_at(usage, &["input_tokens_details", "cached_tokens"]),
-            reasoning_tokens: u64_at(usage, &["output_tokens_details", "reasoning_tokens"]),
-        };
+    Ok(answer)
+}
+
+/// An `output` item: a message's `output_text` parts go to `text`; a function call is noted.
+fn read_item(r: &mut Reader<'_>, text: &mut String, calls_tools: &mut bool) -> json::Result<()> {
+    let (mut kind, mut parts) = (None, String::new());
+    lenient::object(r, |r, key| {
+        match &*key {
+            "type" => kind = lenient::string(r)?,
+            "content" => {
+                parts.clear();
+                lenient::array(r, |r| read_part(r, &mut parts))?;
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    match kind.as_deref() {
+        Some("message") => text.push_str(&parts),
+        Some("function_call") => *calls_tools = true,
+        _ => {}
     }
-    answer
+    Ok(())
+}
+
+/// Appends a message part's `text` to `out` when it is `output_text`.
+fn read_part(r: &mut Reader<'_>, out: &mut String) -> json::Result<()> {
+    let (mut kind, mut text) = (None, None);
+    lenient::object(r, |r, key| {
+        match &*key {
+            "type" => kind = lenient::string(r)?,
+            "text" => text = lenient::string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if kind.as_deref() == Some("output_text") {
+        out.push_str(text.as_deref().unwrap_or(""));
+    }
+    Ok(())
+}
+
+fn read_usage(r: &mut Reader<'_>) -> json::Result<Usage> {
+    let mut usage = Usage::default();
+    lenient::object(r, |r, key| {
+        match &*key {
+            "input_tokens" => usage.input_tokens = lenient::count(r)?,
+            "output_tokens" => usage.output_tokens = lenient::count(r)?,
+            "total_tokens" => usage.total_tokens = lenient::count(r)?,
+            "input_tokens_details" => {
+                usage.cached_tokens = openai_chat::detail(r, "cached_tokens")?;
+            }
+            "output_tokens_details" => {
+                usage.reasoning_tokens = openai_chat::detail(r, "reasoning_tokens")?;
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(usage)
 }
 
 /// The stream decoder's mapping of `incomplete_details.reason`
