@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 
-use super::{lenient, put, turns, Answer, PartRef};
+use super::{lenient, provider_error, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
 use crate::provider::json::{self, Reader};
-use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
+use crate::provider::{FinishReason, Usage};
 
 /// Anthropic requires an output limit; this is what is sent when the request has none.
 const DEFAULT_MAX_TOKENS: u32 = 4096;
@@ -80,7 +80,7 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
             "error" => error = read_error(r)?,
             "content" => {
                 answer.text.clear();
-                lenient::array(r, |r| read_block(r, &mut answer.text))?;
+                lenient::array(r, |r| lenient::text_of_type(r, "text", &mut answer.text))?;
             }
             "stop_reason" => {
                 let raw = lenient::string(r)?;
@@ -94,17 +94,12 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
     })?;
     if kind.as_deref() == Some("error") {
         let (error_type, message) = error.unwrap_or_default();
-        answer.error = Some(ProviderError {
-            kind: error_type
-                .as_deref()
-                .and_then(ErrorClass::from_provider_token)
-                .unwrap_or(ErrorClass::Other),
-            message: message.map_or_else(
-                || "the provider reported an error".to_owned(),
-                Cow::into_owned,
-            ),
-            code: error_type.map(Cow::into_owned),
-        });
+        let code = error_type.map(Cow::into_owned);
+        answer.error = Some(provider_error(
+            [code.as_deref(), None],
+            code.clone(),
+            message,
+        ));
     }
     Ok(answer)
 }
@@ -123,23 +118,6 @@ fn read_error<'a>(r: &mut Reader<'a>) -> json::Result<Option<ErrorFields<'a>>> {
         Ok(())
     })?;
     Ok(was_object.map(|()| (kind, message)))
-}
-
-/// Appends a content block's `text` to `out` when the block is a text block.
-fn read_block(r: &mut Reader<'_>, out: &mut String) -> json::Result<()> {
-    let (mut kind, mut text) = (None, None);
-    lenient::object(r, |r, key| {
-        match &*key {
-            "type" => kind = lenient::string(r)?,
-            "text" => text = lenient::string(r)?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })?;
-    if kind.as_deref() == Some("text") {
-        out.push_str(text.as_deref().unwrap_or(""));
-    }
-    Ok(())
 }
 
 /// `usage`, with the cache reads and writes counted in the input, as the stream decoder does.

@@ -8,10 +8,10 @@ use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 
-use super::{lenient, put, turns, Answer, PartRef};
+use super::{lenient, provider_error, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
 use crate::provider::json::{self, Reader};
-use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
+use crate::provider::{FinishReason, ProviderError, Usage};
 
 pub(super) fn body(request: &Request, prefill: Option<&str>) -> Value {
     let contents: Vec<Value> = turns(request, prefill)
@@ -124,17 +124,8 @@ fn error(r: &mut Reader<'_>) -> json::Result<Option<ProviderError>> {
         }
         Ok(())
     })?;
-    Ok(was_object.map(|()| ProviderError {
-        kind: status
-            .as_deref()
-            .and_then(ErrorClass::from_provider_token)
-            .unwrap_or(ErrorClass::Other),
-        message: message.map_or_else(
-            || "the provider reported an error".to_owned(),
-            Cow::into_owned,
-        ),
-        code: status.map(Cow::into_owned),
-    }))
+    let code = status.map(Cow::into_owned);
+    Ok(was_object.map(|()| provider_error([code.as_deref(), None], code.clone(), message)))
 }
 
 /// A candidate's text (its parts' that are not thoughts) and `finishReason`.

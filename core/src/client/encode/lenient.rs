@@ -77,3 +77,21 @@ pub(super) fn first_at_index_zero<'a, T>(
     })?;
     Ok(first)
 }
+
+/// Appends an object's `text` to `out` when its `type` is `kind` (Anthropic's text blocks,
+/// Responses' `output_text` parts; one without `text` adds nothing).
+pub(super) fn text_of_type(r: &mut Reader<'_>, kind: &str, out: &mut String) -> json::Result<()> {
+    let (mut found, mut text) = (None, None);
+    object(r, |r, key| {
+        match &*key {
+            "type" => found = string(r)?,
+            "text" => text = string(r)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    if found.as_deref() == Some(kind) {
+        out.push_str(text.as_deref().unwrap_or(""));
+    }
+    Ok(())
+}

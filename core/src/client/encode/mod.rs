@@ -24,7 +24,7 @@ pub(crate) use classify::{classify_http, classify_in_band, Failure, Next};
 use super::request::{Content, ImageRef, Message, Part, Request, Role};
 use super::secret::Secret;
 use crate::provider::json;
-use crate::provider::{FinishReason, Provider, ProviderError, Usage};
+use crate::provider::{ErrorClass, FinishReason, Provider, ProviderError, Usage};
 use crate::{Error, ErrorKind, Result};
 
 /// Where a request goes.
@@ -166,6 +166,27 @@ pub(crate) fn decode_answer(kind: Provider, body: &[u8]) -> std::result::Result<
     })
     .map_err(|e| format!("the response body is not JSON ({e})"))?;
     answer.ok_or_else(|| "the response body is not a JSON object".into())
+}
+
+/// An error a provider put in an answer: its class from the first of `tokens` that names one
+/// (a code, then a type), its message (or a stand-in when it gave none).
+fn provider_error(
+    tokens: [Option<&str>; 2],
+    code: Option<String>,
+    message: Option<std::borrow::Cow<'_, str>>,
+) -> ProviderError {
+    ProviderError {
+        kind: tokens
+            .into_iter()
+            .flatten()
+            .find_map(ErrorClass::from_provider_token)
+            .unwrap_or(ErrorClass::Other),
+        message: message.map_or_else(
+            || "the provider reported an error".to_owned(),
+            std::borrow::Cow::into_owned,
+        ),
+        code,
+    }
 }
 
 /// Merges `from` into `into`: objects recursively, anything else replaces.

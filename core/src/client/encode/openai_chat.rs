@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 use serde_json::{json, Map, Value};
 
-use super::{data_url, lenient, put, turns, Answer, PartRef};
+use super::{data_url, lenient, provider_error, put, turns, Answer, PartRef};
 use crate::client::request::{ImageRef, Request, Role};
 use crate::provider::json::{self, Reader};
-use crate::provider::{ErrorClass, FinishReason, ProviderError, Usage};
+use crate::provider::{FinishReason, ProviderError, Usage};
 
 pub(super) fn body(
     request: &Request,
@@ -173,19 +173,12 @@ pub(super) fn error(r: &mut Reader<'_>) -> json::Result<Option<ProviderError>> {
         return Ok(None);
     }
     let kind = kind.map(Cow::into_owned);
-    let class = [code.as_deref(), kind.as_deref()]
-        .into_iter()
-        .flatten()
-        .find_map(ErrorClass::from_provider_token)
-        .unwrap_or(ErrorClass::Other);
-    Ok(Some(ProviderError {
-        kind: class,
-        message: message.map_or_else(
-            || "the provider reported an error".to_owned(),
-            Cow::into_owned,
-        ),
-        code: code.or(kind),
-    }))
+    let tokens = [code.as_deref(), kind.as_deref()];
+    Ok(Some(provider_error(
+        tokens,
+        code.clone().or(kind.clone()),
+        message,
+    )))
 }
 
 /// An error `code`: a string, or a number in serde_json's notation (`429`, `1.5`).

@@ -105,7 +105,7 @@ fn read_item(r: &mut Reader<'_>, text: &mut String, calls_tools: &mut bool) -> j
             "type" => kind = lenient::string(r)?,
             "content" => {
                 parts.clear();
-                lenient::array(r, |r| read_part(r, &mut parts))?;
+                lenient::array(r, |r| lenient::text_of_type(r, "output_text", &mut parts))?;
             }
             _ => r.skip()?,
         }
@@ -115,23 +115,6 @@ fn read_item(r: &mut Reader<'_>, text: &mut String, calls_tools: &mut bool) -> j
         Some("message") => text.push_str(&parts),
         Some("function_call") => *calls_tools = true,
         _ => {}
-    }
-    Ok(())
-}
-
-/// Appends a message part's `text` to `out` when it is `output_text`.
-fn read_part(r: &mut Reader<'_>, out: &mut String) -> json::Result<()> {
-    let (mut kind, mut text) = (None, None);
-    lenient::object(r, |r, key| {
-        match &*key {
-            "type" => kind = lenient::string(r)?,
-            "text" => text = lenient::string(r)?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })?;
-    if kind.as_deref() == Some("output_text") {
-        out.push_str(text.as_deref().unwrap_or(""));
     }
     Ok(())
 }
