@@ -552,6 +552,15 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_bytes_give_an_answer_or_a_reason(kind in provider(), body in prop::collection::vec(any::<u8>(), 0..64)) {
+        let ours = decode_answer(kind, &body);
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(value) => prop_assert_eq!(ours.ok(), oracle(kind, &value)),
+            Err(_) => prop_assert!(ours.unwrap_err().starts_with("the response body is not JSON")),
+        }
+    }
+
+    #[test]
     fn any_json_value_reads_as_through_serde_json_value(kind in provider(), doc in any_json()) {
         let (text, ours, oracle) = both(kind, &doc);
         prop_assert_eq!(ours, oracle, "{}", text);
