@@ -137,7 +137,9 @@ impl Ready {
 }
 
 fn reused() -> PyErr {
-    PyRuntimeError::new_err("cannot reuse an already awaited __anext__()")
+    PyRuntimeError::new_err(
+        "cannot reuse an already awaited __anext__() or complete(): each gives its result once",
+    )
 }
 
 /// A read that waits: the awaitable `CallStream.__anext__` returns when no event is there yet,

@@ -176,7 +176,20 @@ def test_complete_is_a_coroutine_for_gather_wait_for_and_tasks(mock: MockProvide
         return [s.text for s in [*gathered, waited, tasked]]
 
     assert asyncio.run(main()) == [CANONICAL_TEXT] * 4
-    assert mock.attempts("p") == 4
+    assert asyncio.run(c.complete(request("p"))).text == CANONICAL_TEXT
+    assert mock.attempts("p") == 5
+
+
+def test_a_complete_gives_its_summary_once(mock: MockProvider) -> None:
+    c = Client(client_config(mock.base_url, {"p": "openai"}))
+
+    async def main() -> None:
+        pending = c.complete(request("p"))
+        assert (await pending).text == CANONICAL_TEXT
+        with pytest.raises(RuntimeError, match="already awaited"):
+            await pending
+
+    asyncio.run(main())
 
 
 def test_a_cancelled_async_stream_stops_the_call_no_retry_follows(mock: MockProvider) -> None:
