@@ -22,8 +22,10 @@
 //! the fields the decoders ignore). Duplicate keys are not an error: each read overwrites, so
 //! the last occurrence wins, as in `serde_json::Value`.
 //!
-//! This module depends on nothing else in the crate: `tests/provider_json_diff.rs` includes it
-//! to compare it with serde_json directly. `error` holds the messages, `scan` the string scan.
+//! The client reads non-streaming answers with it too, through lenient field readers
+//! (`client/encode/lenient.rs`). This module depends on nothing else in the crate:
+//! `tests/provider_json_diff.rs` includes it to compare it with serde_json directly. `error`
+//! holds the messages, `scan` the string scan.
 
 mod error;
 mod scan;
