@@ -77,7 +77,7 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
     r.object(|r, key| {
         match &*key {
             "type" => kind = lenient::string(r)?,
-            "error" => error = read_error(r)?,
+            "error" => error = lenient::strings(r, ["type", "message"])?,
             "content" => {
                 answer.text.clear();
                 lenient::array(r, |r| lenient::text_of_type(r, "text", &mut answer.text))?;
@@ -93,7 +93,7 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
         Ok(())
     })?;
     if kind.as_deref() == Some("error") {
-        let (error_type, message) = error.unwrap_or_default();
+        let [error_type, message] = error.unwrap_or_default();
         let code = error_type.map(Cow::into_owned);
         answer.error = Some(provider_error(
             [code.as_deref(), None],
@@ -102,22 +102,6 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
         ));
     }
     Ok(answer)
-}
-
-/// `error`'s `type` and `message`; `None` for a value that is no object.
-type ErrorFields<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
-
-fn read_error<'a>(r: &mut Reader<'a>) -> json::Result<Option<ErrorFields<'a>>> {
-    let (mut kind, mut message) = (None, None);
-    let was_object = lenient::object(r, |r, key| {
-        match &*key {
-            "type" => kind = lenient::string(r)?,
-            "message" => message = lenient::string(r)?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })?;
-    Ok(was_object.map(|()| (kind, message)))
 }
 
 /// `usage`, with the cache reads and writes counted in the input, as the stream decoder does.

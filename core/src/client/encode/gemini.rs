@@ -86,11 +86,7 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
             "error" => answer.error = error(r)?,
             "candidates" => candidate = lenient::first_at_index_zero(r, read_candidate)?,
             "promptFeedback" => {
-                block_reason = None;
-                lenient::object(r, |r, key| match &*key {
-                    "blockReason" => lenient::string(r).map(|b| block_reason = b),
-                    _ => r.skip(),
-                })?;
+                block_reason = lenient::strings(r, ["blockReason"])?.and_then(|[b]| b);
             }
             "usageMetadata" => answer.usage = read_usage(r)?,
             _ => r.skip()?,
@@ -115,17 +111,12 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
 
 /// `error`: `status` and `message`; `None` for any other value.
 fn error(r: &mut Reader<'_>) -> json::Result<Option<ProviderError>> {
-    let (mut status, mut message) = (None, None);
-    let was_object = lenient::object(r, |r, key| {
-        match &*key {
-            "status" => status = lenient::string(r)?,
-            "message" => message = lenient::string(r)?,
-            _ => r.skip()?,
-        }
-        Ok(())
-    })?;
-    let code = status.map(Cow::into_owned);
-    Ok(was_object.map(|()| provider_error([code.as_deref(), None], code.clone(), message)))
+    Ok(
+        lenient::strings(r, ["status", "message"])?.map(|[status, message]| {
+            let code = status.map(Cow::into_owned);
+            provider_error([code.as_deref(), None], code.clone(), message)
+        }),
+    )
 }
 
 /// A candidate's text (its parts' that are not thoughts) and `finishReason`.

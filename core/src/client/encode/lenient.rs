@@ -62,7 +62,8 @@ where
 
 /// The first element of an array whose `index` is 0 or absent, read with `element` (which
 /// returns it with its index): OpenAI's `choices` and Gemini's `candidates`. `None` when
-/// there is none, or for any other value.
+/// there is none, or for any other value, which the reader's own `first_at_index_zero` (for
+/// streams) rejects.
 pub(super) fn first_at_index_zero<'a, T>(
     r: &mut Reader<'a>,
     mut element: impl FnMut(&mut Reader<'a>) -> json::Result<(T, Option<u64>)>,
@@ -78,20 +79,27 @@ pub(super) fn first_at_index_zero<'a, T>(
     Ok(first)
 }
 
+/// The string fields `names` of an object, each `None` when absent or of another type (the
+/// last of a repeated key counts), or `None` for a value that is no object.
+pub(super) fn strings<'a, const N: usize>(
+    r: &mut Reader<'a>,
+    names: [&str; N],
+) -> json::Result<Option<[Option<Cow<'a, str>>; N]>> {
+    let mut found: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
+    let was_object = object(r, |r, key| match names.iter().position(|&n| n == key) {
+        Some(k) => string(r).map(|value| found[k] = value),
+        None => r.skip(),
+    })?;
+    Ok(was_object.map(|()| found))
+}
+
 /// Appends an object's `text` to `out` when its `type` is `kind` (Anthropic's text blocks,
 /// Responses' `output_text` parts; one without `text` adds nothing).
 pub(super) fn text_of_type(r: &mut Reader<'_>, kind: &str, out: &mut String) -> json::Result<()> {
-    let (mut found, mut text) = (None, None);
-    object(r, |r, key| {
-        match &*key {
-            "type" => found = string(r)?,
-            "text" => text = string(r)?,
-            _ => r.skip()?,
+    if let Some([found, text]) = strings(r, ["type", "text"])? {
+        if found.as_deref() == Some(kind) {
+            out.push_str(text.as_deref().unwrap_or(""));
         }
-        Ok(())
-    })?;
-    if found.as_deref() == Some(kind) {
-        out.push_str(text.as_deref().unwrap_or(""));
     }
     Ok(())
 }

@@ -109,13 +109,7 @@ fn read_choice<'a>(r: &mut Reader<'a>) -> json::Result<(Choice<'a>, Option<u64>)
     lenient::object(r, |r, key| {
         match &*key {
             "index" => index = lenient::count(r)?,
-            "message" => {
-                content = None;
-                lenient::object(r, |r, key| match &*key {
-                    "content" => lenient::string(r).map(|c| content = c),
-                    _ => r.skip(),
-                })?;
-            }
+            "message" => content = lenient::strings(r, ["content"])?.and_then(|[c]| c),
             "finish_reason" => finish = lenient::string(r)?,
             _ => r.skip()?,
         }

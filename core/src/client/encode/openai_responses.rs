@@ -69,11 +69,7 @@ pub(super) fn answer(r: &mut Reader<'_>) -> json::Result<Answer> {
             }
             "status" => status = lenient::string(r)?,
             "incomplete_details" => {
-                incomplete = None;
-                lenient::object(r, |r, key| match &*key {
-                    "reason" => lenient::string(r).map(|reason| incomplete = reason),
-                    _ => r.skip(),
-                })?;
+                incomplete = lenient::strings(r, ["reason"])?.and_then(|[reason]| reason);
             }
             "usage" => answer.usage = read_usage(r)?,
             _ => r.skip()?,
