@@ -199,7 +199,7 @@ fn bench_events(c: &mut Criterion) {
                     }
                 });
                 fed += 1;
-                if fed % FINISH_EVERY == 0 {
+                if fed.is_multiple_of(FINISH_EVERY) {
                     black_box(decoder.finish());
                 }
                 (result.is_ok(), texts)

@@ -178,7 +178,7 @@ fn random_sizes(seed: u64, count: usize) -> Vec<usize> {
 }
 
 fn unhex(hex: &str) -> Vec<u8> {
-    assert!(hex.len() % 2 == 0, "odd-length input_hex");
+    assert!(hex.len().is_multiple_of(2), "odd-length input_hex");
     (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("input_hex is hex"))

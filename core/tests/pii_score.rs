@@ -137,7 +137,7 @@ fn luhn_ok(value: &str) -> bool {
             _ => d,
         })
         .sum();
-    digits.len() >= 12 && sum % 10 == 0
+    digits.len() >= 12 && sum.is_multiple_of(10)
 }
 
 fn iban_ok(value: &str) -> bool {
