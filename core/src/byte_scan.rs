@@ -1,14 +1,14 @@
-//! Where two byte values occur in a text, in order: the innermost loop of the SSE parser (line
-//! ends) and of the redaction scan (`:` and `=`).
+//! Where two byte values occur in a text, in order: the innermost loop of the redaction scan
+//! (`:` and `=`). (The SSE parser's line scan, which also tracks CRs and non-ASCII bytes, is
+//! `sse/parser/line_ends.rs`.)
 //!
-//! Both look for bytes that occur every few dozen bytes, so the cost of finding the next one is
+//! It looks for bytes that occur every few dozen bytes, so the cost of finding the next one is
 //! dominated by per-call overhead, not by scanning: a `memchr2_iter` step costs tens of
 //! instructions. On x86_64 each 64-byte block becomes one bit mask built with SSE2 (part of the
 //! x86_64 baseline, so no runtime detection) and positions are popped off it, a few
 //! instructions each. Other targets use `memchr`'s iterator.
 
-/// The positions of `x` or `y` in `hay` from `lo` on, in increasing order. Pass the same byte
-/// twice to look for one.
+/// The positions of `x` or `y` in `hay` from `lo` on, in increasing order.
 pub(crate) struct Positions2<'a> {
     inner: Inner<'a>,
 }
@@ -101,13 +101,10 @@ mod sse2 {
             // 16k..16k+16 of `block`, which are in bounds for k < 4 (unaligned loads are fine).
             let bits = unsafe {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
-                let hits = _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8));
-                // One byte sought (the SSE parser's LF-only chunks): one compare, not two.
-                _mm_movemask_epi8(if x == y {
-                    hits
-                } else {
-                    _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(y as i8)))
-                })
+                _mm_movemask_epi8(_mm_or_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8)),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(y as i8)),
+                ))
             };
             u64::from(bits as u16)
         };

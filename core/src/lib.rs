@@ -11,8 +11,8 @@
 //!   streaming output redaction), failing closed;
 //! - [`client`]: the resilient HTTP client (the only module that does IO): retries, reconnects,
 //!   non-stream fallback, fail-over and circuit breaking, in bounded time;
-//! - `byte_scan` (private): the 64-bytes-at-a-time byte search the SSE parser and the redaction
-//!   scan share.
+//! - `byte_scan` (private): the 64-bytes-at-a-time search for two byte values the redaction
+//!   scan uses.
 
 #![warn(missing_docs)]
 

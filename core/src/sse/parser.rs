@@ -3,8 +3,9 @@
 //! The WHATWG algorithm is specified over decoded text, line by line. We run it over bytes,
 //! which gives the same result: CR and LF are ASCII, so a line boundary never falls inside a
 //! UTF-8 sequence, and a sequence cut by a line end decodes to U+FFFD either way. Working on
-//! bytes lets us validate each chunk once, find its line ends in one pass (`crate::byte_scan`),
-//! and hand out events that borrow the chunk or our buffers instead of allocating.
+//! bytes lets us find a chunk's line ends in one pass that also tells which lines need UTF-8
+//! validation (only those with a non-ASCII byte), and hand out events that borrow the chunk or
+//! our buffers instead of allocating.
 //!
 //! A typical LLM stream is tens of thousands of ~100-500 byte events, so a few nanoseconds per
 //! line or per event (a call, a copy, a second search) weigh more than the byte-scanning passes:
@@ -16,6 +17,7 @@ use std::borrow::Cow;
 use memchr::memchr;
 
 use super::values::{Event, EventRef, ParserOptions};
+use line_ends::Level;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -55,6 +57,8 @@ enum Bom {
 #[derive(Debug)]
 pub struct Parser {
     options: ParserOptions,
+    /// The SIMD the line scan uses, the best this CPU has.
+    level: Level,
     bom: Bom,
     /// The previous chunk ended in CR: an LF at the start of the next one belongs to it.
     after_cr: bool,
@@ -101,6 +105,7 @@ impl Parser {
     fn build(options: ParserOptions) -> Self {
         Parser {
             options,
+            level: Level::detect(),
             bom: Bom::Matching(0),
             after_cr: false,
             line: Vec::new(),
@@ -517,6 +522,7 @@ fn strip_space(value: &str) -> &str {
     }
 }
 
+mod line_ends;
 mod scan;
 #[cfg(test)]
 mod tests;

@@ -186,3 +186,89 @@ fn finish_keeps_last_event_id_for_the_next_connection() {
     parser.feed_to_vec(b"data: c\n\n", &mut events).unwrap();
     assert_eq!(events[1], ev("message", "c", "7"));
 }
+
+mod simd_levels {
+    //! Every SIMD level of the line scan against the byte-at-a-time one, on streams with long
+    //! lines (so lines cross 64-byte blocks and chunks hold many blocks), CRs appearing
+    //! mid-chunk, non-ASCII and invalid bytes, and chunks of any size.
+    use proptest::prelude::*;
+
+    use super::super::line_ends::Level;
+    use super::*;
+
+    const PIECES: &[&[u8]] = &[
+        b"data: ",
+        b"data:",
+        b"event: delta",
+        b"id: 7",
+        b"retry: 250",
+        b": keep-alive",
+        b"\n",
+        b"\n\n",
+        b"\r\n",
+        b"\r",
+        b"{\"choices\":[{\"delta\":{\"content\":\"the quick brown fox jumps over\"}}]}",
+        "caf\u{e9} \u{65e5}\u{672c} \u{1F469}\u{200D}\u{1F4BB} \u{5e9}\u{5dc}\u{5d5}\u{5dd}"
+            .as_bytes(),
+        b"\xE6\x97",
+        b"\xFF",
+        b"\xEF\xBB\xBF",
+    ];
+
+    fn stream() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..120)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Run {
+        events: Vec<Event>,
+        last_event_id: String,
+        retry_ms: Option<u64>,
+        errors: usize,
+        comments: u64,
+    }
+
+    fn run(level: Level, input: &[u8], chunk: usize, options: ParserOptions) -> Run {
+        let mut parser = Parser::with_options(options).unwrap();
+        parser.level = level;
+        let mut events = Vec::new();
+        let mut errors = 0;
+        for piece in input.chunks(chunk.max(1)) {
+            errors += usize::from(parser.feed_to_vec(piece, &mut events).is_err());
+        }
+        parser.finish();
+        Run {
+            events,
+            last_event_id: parser.last_event_id.clone(),
+            retry_ms: parser.retry_ms,
+            errors,
+            comments: parser.comments,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn every_level_parses_like_the_portable_scan(
+            input in stream(),
+            chunk in prop_oneof![1usize..80, 80usize..2500],
+            small in any::<bool>(),
+        ) {
+            let options = if small {
+                ParserOptions { max_line_bytes: 90, max_event_bytes: 200 }
+            } else {
+                ParserOptions::default()
+            };
+            let reference = run(Level::Portable, &input, chunk, options);
+            let mut whole = run(Level::Portable, &input, input.len(), options);
+            // Errors are counted per chunk: only the events must not depend on chunking.
+            whole.errors = reference.errors;
+            prop_assert_eq!(&whole, &reference);
+            for level in Level::all_supported() {
+                prop_assert_eq!(&run(level, &input, chunk, options), &reference, "{:?}", level);
+            }
+        }
+    }
+}
