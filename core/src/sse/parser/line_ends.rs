@@ -27,20 +27,17 @@ pub(super) enum Level {
 
 impl Level {
     /// The best level this CPU supports (the detection is cached by `std`).
-    #[inline(always)]
     pub(super) fn detect() -> Level {
         #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512bw") {
-                return Level::Avx512;
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                return Level::Avx2;
-            }
+        return if std::is_x86_feature_detected!("avx512bw") {
+            Level::Avx512
+        } else if std::is_x86_feature_detected!("avx2") {
+            Level::Avx2
+        } else {
             Level::Sse2
-        }
+        };
         #[cfg(not(target_arch = "x86_64"))]
-        Level::Portable
+        return Level::Portable;
     }
 
     /// Every level this CPU runs, best first: the tests compare them.
