@@ -258,15 +258,19 @@ mod x86 {
 
     use super::{Masks, Simd, BLOCK};
 
-    /// The block at `at`, copied into zeroed space when fewer than 64 bytes are left (zero is
-    /// neither a line end nor non-ASCII, so the padding sets no bit).
+    /// Calls `f` with the 64 bytes at `at`, copied into zeroed space when fewer are left (zero
+    /// is neither a line end nor non-ASCII, so the padding sets no bit).
     #[inline(always)]
-    fn block(hay: &[u8], at: usize) -> [u8; BLOCK] {
-        let mut padded = [0u8; BLOCK];
+    fn with_block<R>(hay: &[u8], at: usize, f: impl FnOnce(&[u8; BLOCK]) -> R) -> R {
         let rest = &hay[at..];
-        let len = rest.len().min(BLOCK);
-        padded[..len].copy_from_slice(&rest[..len]);
-        padded
+        match rest.first_chunk::<BLOCK>() {
+            Some(block) => f(block),
+            None => {
+                let mut padded = [0u8; BLOCK];
+                padded[..rest.len()].copy_from_slice(rest);
+                f(&padded)
+            }
+        }
     }
 
     pub(in crate::sse::parser) struct Avx512;
@@ -299,32 +303,22 @@ mod x86 {
     impl Simd for Avx2 {
         #[inline(always)]
         unsafe fn masks(hay: &[u8], at: usize) -> Masks {
-            let padded;
-            let bytes: &[u8] = if hay.len() - at >= BLOCK {
-                &hay[at..at + BLOCK]
-            } else {
-                padded = block(hay, at);
-                &padded
-            };
-            let half = |k: usize| -> (u64, u64, u64) {
-                // SAFETY: the caller vouches for AVX2; bytes 32k..32k+32 of a 64-byte block.
-                unsafe {
-                    let v = _mm256_loadu_si256(bytes.as_ptr().add(32 * k).cast());
-                    let lf = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8));
-                    let cr = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\r' as i8));
-                    (
-                        u64::from(_mm256_movemask_epi8(lf) as u32),
-                        u64::from(_mm256_movemask_epi8(cr) as u32),
-                        u64::from(_mm256_movemask_epi8(v) as u32),
-                    )
-                }
-            };
-            let (lf0, cr0, high0) = half(0);
-            let (lf1, cr1, high1) = half(1);
-            Masks {
-                lf: lf0 | lf1 << 32,
-                cr: cr0 | cr1 << 32,
-                high: high0 | high1 << 32,
+            // SAFETY: forwarded from the caller.
+            unsafe { masks_by_lanes::<Self>(hay, at) }
+        }
+    }
+
+    impl Lanes for Avx2 {
+        const BYTES: usize = 32;
+
+        #[inline(always)]
+        unsafe fn lane(bytes: *const u8) -> [u64; 3] {
+            // SAFETY: the caller vouches for AVX2 and for 32 readable bytes.
+            unsafe {
+                let v = _mm256_loadu_si256(bytes.cast());
+                let lf = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8));
+                let cr = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\r' as i8));
+                [lf, cr, v].map(|m| u64::from(_mm256_movemask_epi8(m) as u32))
             }
         }
     }
@@ -334,32 +328,60 @@ mod x86 {
     impl Simd for Sse2 {
         #[inline(always)]
         unsafe fn masks(hay: &[u8], at: usize) -> Masks {
-            let padded;
-            let bytes: &[u8] = if hay.len() - at >= BLOCK {
-                &hay[at..at + BLOCK]
-            } else {
-                padded = block(hay, at);
-                &padded
-            };
+            // SAFETY: forwarded from the caller.
+            unsafe { masks_by_lanes::<Self>(hay, at) }
+        }
+    }
+
+    impl Lanes for Sse2 {
+        const BYTES: usize = 16;
+
+        #[inline(always)]
+        unsafe fn lane(bytes: *const u8) -> [u64; 3] {
+            // SAFETY: SSE2 is part of x86_64; the caller vouches for 16 readable bytes.
+            unsafe {
+                let v = _mm_loadu_si128(bytes.cast());
+                let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+                let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
+                [lf, cr, v].map(|m| u64::from(_mm_movemask_epi8(m) as u16))
+            }
+        }
+    }
+
+    /// A level whose registers hold less than a block: the masks are put together lane by
+    /// lane.
+    trait Lanes {
+        const BYTES: usize;
+
+        /// The LF, CR and non-ASCII masks of the `BYTES` bytes at `bytes`.
+        ///
+        /// # Safety
+        ///
+        /// The CPU must support the level, and `BYTES` bytes must be readable at `bytes`.
+        unsafe fn lane(bytes: *const u8) -> [u64; 3];
+    }
+
+    /// # Safety
+    ///
+    /// The CPU must support `L`'s instructions, and `at < hay.len()`.
+    #[inline(always)]
+    unsafe fn masks_by_lanes<L: Lanes>(hay: &[u8], at: usize) -> Masks {
+        with_block(hay, at, |bytes| {
             let mut masks = Masks {
                 lf: 0,
                 cr: 0,
                 high: 0,
             };
-            for k in 0..4 {
-                // SAFETY: SSE2 is part of x86_64; bytes 16k..16k+16 of a 64-byte block.
-                unsafe {
-                    let v = _mm_loadu_si128(bytes.as_ptr().add(16 * k).cast());
-                    let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
-                    let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
-                    let shift = 16 * k;
-                    masks.lf |= u64::from(_mm_movemask_epi8(lf) as u16) << shift;
-                    masks.cr |= u64::from(_mm_movemask_epi8(cr) as u16) << shift;
-                    masks.high |= u64::from(_mm_movemask_epi8(v) as u16) << shift;
-                }
+            for k in 0..BLOCK / L::BYTES {
+                // SAFETY: forwarded from the caller; lane k lies inside the 64-byte block.
+                let [lf, cr, high] = unsafe { L::lane(bytes.as_ptr().add(k * L::BYTES)) };
+                let shift = k * L::BYTES;
+                masks.lf |= lf << shift;
+                masks.cr |= cr << shift;
+                masks.high |= high << shift;
             }
             masks
-        }
+        })
     }
 }
 
