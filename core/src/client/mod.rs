@@ -61,6 +61,7 @@ mod call;
 mod config;
 mod encode;
 mod events;
+mod handover;
 mod http;
 mod request;
 mod runtime;
@@ -82,6 +83,7 @@ pub use config::{
     ReconnectStrategy, RetryPolicy, Timeouts,
 };
 pub use events::{Attempt, AttemptMode, CallEvent, CallSummary, NoticeKind};
+pub use handover::{BlockingWait, DEFAULT_SPIN_US, SPIN_ENV};
 pub use request::{Content, Message, Part, Request, Role};
 pub use runtime::{runtime, WORKER_THREADS_ENV};
 pub use secret::Secret;
@@ -363,6 +365,14 @@ impl Future for CallTask {
                 ))
             })
         })
+    }
+}
+
+impl CallTask {
+    /// Whether the call has ended, so that awaiting it gives its outcome at once (a thread
+    /// spinning in a [`BlockingWait`] looks at this).
+    pub fn is_finished(&self) -> bool {
+        self.0.is_finished()
     }
 }
 

@@ -28,8 +28,9 @@ const MAX_WORKER_THREADS: usize = 256;
 /// The library's own tokio runtime, built on first use and shared by every binding that has
 /// no runtime of its own: a multi-thread runtime with its worker threads named `genie-worker`
 /// (one unless [`WORKER_THREADS_ENV`] says otherwise). Fails with `INVALID_CONFIG` when that
-/// variable is set to anything but a whole number from 1 to 256, and with `INTERNAL` when the
-/// threads cannot start.
+/// variable is set to anything but a whole number from 1 to 256, or [`super::SPIN_ENV`] (how
+/// blocked threads wait, [`super::BlockingWait`]) to anything but 0 to 10000, and with
+/// `INTERNAL` when the threads cannot start.
 pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     static BUILDING: Mutex<()> = Mutex::new(());
@@ -43,6 +44,7 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
         return Ok(runtime);
     }
     let workers = worker_threads(std::env::var_os(WORKER_THREADS_ENV).as_deref())?;
+    super::handover::configure(workers)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("genie-worker")
