@@ -4,14 +4,15 @@
 //!
 //! Every sync call runs as a task on genie's runtime, next to the connection task that reads
 //! its socket: each body chunk then wakes a task on the same worker instead of the Python
-//! thread, which waits with the GIL released, in slices of [`SLICE`], checking for signals
-//! between them so Ctrl-C raises `KeyboardInterrupt` promptly. `complete` is an asyncio read
+//! thread, which waits with the GIL released: a brief spin when its waits are short
+//! ([`BlockingWait`]), then sleeping in slices of [`SLICE`], checking for signals between them
+//! so Ctrl-C raises `KeyboardInterrupt` promptly. `complete` is an asyncio read
 //! of a stream that carries only the call's outcome, through the same hand-over as `stream`.
 
-use std::future::Future;
 use std::time::Duration;
 
-use genie_core::client::{CallStream, Client};
+use genie_core::client::{BlockingWait, CallStream, CallSummary, CallTask, Client};
+use genie_core::Result;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use tokio::runtime::Runtime;
@@ -42,18 +43,17 @@ pub(crate) fn discard(stream: CallStream) {
     }
 }
 
-/// Runs `future` to its end on genie's runtime with the GIL released, checking for signals
-/// every [`SLICE`]; a signal's exception (`KeyboardInterrupt`) is raised and the future left
-/// as it was.
-fn wait<F>(py: Python<'_>, runtime: &Runtime, future: &mut F) -> PyResult<F::Output>
-where
-    F: Future + Unpin + Send,
-    F::Output: Send,
-{
+/// Waits for the call's `task` on genie's runtime with the GIL released: a brief spin first
+/// when this thread's waits are short ([`BlockingWait`]), then sleeping in slices, checking for
+/// signals between them; a signal's exception (`KeyboardInterrupt`) is raised and the task left
+/// running (dropping it aborts the call).
+fn wait(py: Python<'_>, runtime: &Runtime, task: &mut CallTask) -> PyResult<Result<CallSummary>> {
+    let waiting = BlockingWait::begin();
+    py.detach(|| waiting.spin(|| task.is_finished().then_some(())));
     loop {
         // The timer is made inside `block_on`: tokio timers need the runtime's context.
         let slice = py.detach(|| {
-            runtime.block_on(async { tokio::time::timeout(SLICE, &mut *future).await.ok() })
+            runtime.block_on(async { tokio::time::timeout(SLICE, &mut *task).await.ok() })
         });
         match slice {
             Some(output) => return Ok(output),
@@ -81,7 +81,10 @@ where
 /// one connection pool and one set of circuit breakers. Calls run on genie's own runtime,
 /// started by the first client: one worker thread, or as many as the environment variable
 /// ``GENIE_WORKER_THREADS`` asks for (1 to 256; any other value raises
-/// :class:`InvalidConfigError` from that first client).
+/// :class:`InvalidConfigError` from that first client). A thread blocked in ``complete_sync``
+/// or a ``stream_sync`` loop busy-waits up to ``GENIE_BLOCKING_SPIN_US`` microseconds (default
+/// 200; 0 never; at most 10000, read with the other) before it sleeps, while its recent waits
+/// were that short and a core is spare: a fast provider's answer then costs no wake-up.
 #[pyclass(module = "genie_core", name = "Client", frozen)]
 pub struct PyClient(Client);
 
