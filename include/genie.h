@@ -251,7 +251,9 @@ typedef struct genie_call_summary genie_call_summary;
  * The client's work runs on a runtime genie owns (one worker thread named `genie-worker`, or
  * as many as the environment variable `GENIE_WORKER_THREADS` asks for, 1 to 256; started with
  * the first client and kept for the life of the process): nothing to set up, and no callback
- * ever runs on those threads.
+ * ever runs on those threads. A thread blocked in `genie_client_complete` busy-waits up to
+ * `GENIE_BLOCKING_SPIN_US` microseconds (default 200, 0 = never) before it sleeps, when its
+ * recent waits were that short and a core is spare (see the README's "Blocking waits").
  */
 typedef struct genie_client genie_client;
 

@@ -13,7 +13,7 @@
 use std::ffi::c_char;
 use std::future::Future;
 
-use genie_core::client::{Client, ClientConfig, Request};
+use genie_core::client::{BlockingWait, Client, ClientConfig, Request};
 use genie_core::{Error, ErrorKind, Result};
 use tokio::runtime::Runtime;
 
@@ -40,7 +40,9 @@ pub use summary::*;
 /// The client's work runs on a runtime genie owns (one worker thread named `genie-worker`, or
 /// as many as the environment variable `GENIE_WORKER_THREADS` asks for, 1 to 256; started with
 /// the first client and kept for the life of the process): nothing to set up, and no callback
-/// ever runs on those threads.
+/// ever runs on those threads. A thread blocked in `genie_client_complete` busy-waits up to
+/// `GENIE_BLOCKING_SPIN_US` microseconds (default 200, 0 = never) before it sleeps, when its
+/// recent waits were that short and a core is spare (see the README's "Blocking waits").
 pub struct genie_client {
     client: Client,
 }
@@ -52,7 +54,13 @@ fn runtime() -> Result<&'static Runtime> {
 
 /// Runs `future` to its end on genie's runtime, blocking the calling thread.
 fn block_on<F: Future>(runtime: &Runtime, future: F) -> Result<F::Output> {
-    // Blocking inside a runtime's thread would panic (and could deadlock it): refuse clearly.
+    ensure_may_block()?;
+    Ok(runtime.block_on(future))
+}
+
+/// Refuses clearly to block inside a runtime's thread, which would panic (and could deadlock
+/// it).
+fn ensure_may_block() -> Result<()> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
@@ -60,7 +68,7 @@ fn block_on<F: Future>(runtime: &Runtime, future: F) -> Result<F::Output> {
              called from an ordinary thread",
         ));
     }
-    Ok(runtime.block_on(future))
+    Ok(())
 }
 
 /// Writes a new client made by `make` to `out`, or NULL on failure.
@@ -246,12 +254,14 @@ pub unsafe extern "C" fn genie_client_complete(
         let done = unsafe { boundary::arg_ref(client, "client") }.and_then(|client| {
             // SAFETY: as above.
             let request = unsafe { request_arg(request_json, request_len) }?;
-            // The call runs as a task (see `Client::spawn_complete`); it is spawned inside
-            // `block_on`, after its check that this thread may block.
-            let runtime = runtime()?;
-            block_on(runtime, async {
-                client.client.spawn_complete(request)?.await
-            })?
+            // The call runs as a task (see `Client::spawn_complete`), spawned after the check
+            // that this thread may block; the thread spins briefly before it sleeps when its
+            // waits are short (`BlockingWait`).
+            ensure_may_block()?;
+            let task = client.client.spawn_complete(request)?;
+            let waiting = BlockingWait::begin();
+            waiting.spin(|| task.is_finished().then_some(()));
+            block_on(runtime()?, task)?
         });
         out.write_object(done.map(genie_call_summary::into_raw))
     })

@@ -45,7 +45,8 @@ shared_libs=(-L"$lib" -lgenie -Wl,-rpath,"$lib" -pthread)
 # A Rust staticlib needs the C runtime pieces std uses.
 static_libs=("$lib/libgenie.a" -lpthread -ldl -lm)
 tests=(test_errors test_sse_conformance test_providers test_bad_input test_redact
-    test_redact_bad_input test_client test_client_api test_client_runtime)
+    test_redact_bad_input test_client test_client_api test_client_runtime
+    test_client_blocking_wait)
 
 mkdir -p "$out/shared" "$out/static"
 
