@@ -62,7 +62,8 @@ export declare class Client {
    * @throws {Error} `code` `"INVALID_CONFIG"` with the path of the bad value in the message
    * (`"timeouts.stall_gap_ms: must be > 0"`, `"providers.openai.api_key_env: environment
    * variable OPENAI_API_KEY is not set"`), also for a file that cannot be read or a bad
-   * `GENIE_WORKER_THREADS` (read when the first client starts genie's runtime);
+   * `GENIE_WORKER_THREADS` or `GENIE_BLOCKING_SPIN_US` (read when the first client starts
+   * genie's runtime; the second only matters to Python's and C's blocking calls);
    * `"INVALID_ARGUMENT"` if `config` is none of the above.
    */
   constructor(config?: ClientConfig | string | null)

@@ -1,5 +1,6 @@
 // genie's runtime through Node: GENIE_WORKER_THREADS sets its worker threads (one when unset),
-// a bad value fails the first `new Client` with INVALID_CONFIG naming the variable, and a
+// a bad value of it or of GENIE_BLOCKING_SPIN_US (read with it, though Node has no blocking
+// call to spin in) fails the first `new Client` with INVALID_CONFIG naming the variable, and a
 // client on a runtime with several workers serves calls. Each case runs in a fresh process,
 // since the runtime starts once per process; workers are counted from /proc (Linux only).
 'use strict'
@@ -22,9 +23,10 @@ after(async () => {
   await mock.stop()
 })
 
-/** Runs a fresh node with GENIE_WORKER_THREADS = `workers` (unset when undefined); sets it to
- * `bad` before the first client when given, then to 3. Resolves with what the child saw. */
-function run(workers, expected, bad) {
+/** Runs a fresh node with GENIE_WORKER_THREADS = `workers` (unset when undefined); sets
+ * `variable` to `bad` before the first client when given, then to `fixed`. Resolves with what
+ * the child saw. */
+function run(workers, expected, bad, variable = 'GENIE_WORKER_THREADS', fixed = '3') {
   const script = `
     const fs = require('node:fs')
     const genie = require(${JSON.stringify(path.resolve(__dirname, '..'))})
@@ -36,9 +38,9 @@ function run(workers, expected, bad) {
       const out = {}
       const bad = ${JSON.stringify(bad ?? null)}
       if (bad !== null) {
-        process.env.GENIE_WORKER_THREADS = bad
+        process.env[${JSON.stringify(variable)}] = bad
         try { new genie.Client(config) } catch (err) { out.error = { code: err.code, message: err.message } }
-        process.env.GENIE_WORKER_THREADS = '3'
+        process.env[${JSON.stringify(variable)}] = ${JSON.stringify(fixed)}
       }
       const client = new genie.Client(config)
       out.text = (await client.complete({ model: 'p', messages: [{ role: 'user', content: 'Hi' }] })).text
@@ -51,6 +53,7 @@ function run(workers, expected, bad) {
   `
   const env = { ...process.env }
   delete env.GENIE_WORKER_THREADS
+  delete env.GENIE_BLOCKING_SPIN_US
   if (workers !== undefined) env.GENIE_WORKER_THREADS = workers
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -75,5 +78,14 @@ test('a bad GENIE_WORKER_THREADS is INVALID_CONFIG naming it', { skip: !LINUX &&
   assert.match(out.error.message, /GENIE_WORKER_THREADS/)
   assert.match(out.error.message, /"zero"/)
   assert.equal(out.workers, 3)
+  assert.equal(out.text, h.CANONICAL)
+})
+
+test('a bad GENIE_BLOCKING_SPIN_US is INVALID_CONFIG naming it', { skip: !LINUX && 'needs /proc' }, async () => {
+  const out = await run(undefined, 1, '-1', 'GENIE_BLOCKING_SPIN_US', '200')
+  assert.equal(out.error.code, 'INVALID_CONFIG')
+  assert.match(out.error.message, /GENIE_BLOCKING_SPIN_US/)
+  assert.match(out.error.message, /"-1"/)
+  assert.equal(out.workers, 1)
   assert.equal(out.text, h.CANONICAL)
 })

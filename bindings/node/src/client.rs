@@ -56,13 +56,14 @@ impl Client {
     /// @throws {Error} `code` `"INVALID_CONFIG"` with the path of the bad value in the message
     /// (`"timeouts.stall_gap_ms: must be > 0"`, `"providers.openai.api_key_env: environment
     /// variable OPENAI_API_KEY is not set"`), also for a file that cannot be read or a bad
-    /// `GENIE_WORKER_THREADS` (read when the first client starts genie's runtime);
+    /// `GENIE_WORKER_THREADS` or `GENIE_BLOCKING_SPIN_US` (read when the first client starts
+    /// genie's runtime; the second only matters to Python's and C's blocking calls);
     /// `"INVALID_ARGUMENT"` if `config` is none of the above.
     #[napi(constructor, ts_args_type = "config?: ClientConfig | string | null")]
     pub fn new(env: &Env, config: Option<Unknown<'_>>) -> napi::Result<Self> {
         let config = client_config(env, config)?;
         // The runtime starts here rather than on the first call, so that a bad
-        // GENIE_WORKER_THREADS fails at construction, with the other configuration problems.
+        // GENIE_WORKER_THREADS or GENIE_BLOCKING_SPIN_US fails at construction, with the other configuration problems.
         runtime(env)?;
         let inner = errors::guard(env, || Ok(CoreClient::new(config)))?
             .map_err(|e| errors::to_js(env, &e))?;
