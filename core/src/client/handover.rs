@@ -7,8 +7,11 @@
 //! microseconds of wall time: a sleeping vCPU must be woken and the thread scheduled. Against a
 //! fast provider (a model served on the same host or in the same rack, the mock provider) that
 //! is a large share of a call. Measured through Python on a 2-core VM (`bench_client.py --calls
-//! 2000 --rounds 3`, alternating runs): a non-streaming call added +0.081 / +0.094 ms p50 over a
-//! raw socket when the thread slept, +0.016 to +0.045 ms when it spun up to 200–300 µs first.
+//! 2000 --rounds 5`, `GENIE_BLOCKING_SPIN_US=0` and the default alternating, two runs each): a
+//! non-streaming call added +0.131 / +0.158 ms p50 over a raw socket when the thread slept,
+//! +0.044 / +0.046 ms with the spin; a ten-delta `stream_sync` call +0.152 / +0.157 and
+//! +0.084 / +0.095 ms. The process spent ~30 µs more CPU per non-streaming call, ~120 µs more per
+//! streamed one.
 //!
 //! Spinning costs CPU, so it is bounded three ways:
 //!
