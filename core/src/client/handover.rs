@@ -10,7 +10,7 @@
 //! 2000 --rounds 5`, `GENIE_BLOCKING_SPIN_US=0` and the default alternating, two runs each): a
 //! non-streaming call added +0.131 / +0.158 ms p50 over a raw socket when the thread slept,
 //! +0.044 / +0.046 ms with the spin; a ten-delta `stream_sync` call +0.152 / +0.157 and
-//! +0.084 / +0.095 ms. The process spent ~30 µs more CPU per non-streaming call, ~120 µs more per
+//! +0.084 / +0.095 ms. The process spent ~40 µs more CPU per non-streaming call, ~150 µs more per
 //! streamed one.
 //!
 //! Spinning costs CPU, so it is bounded three ways:
