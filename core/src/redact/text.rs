@@ -381,8 +381,10 @@ impl Iterator for TokensBack<'_> {
     }
 }
 
+/// A byte of a whole-word token ([`tokens_before`]): an ASCII letter or digit, or any byte of
+/// a non-ASCII character.
 #[inline]
-fn is_token_byte(c: u8) -> bool {
+pub(crate) fn is_token_byte(c: u8) -> bool {
     TOKEN_BYTE[usize::from(c)]
 }
 

@@ -7,7 +7,7 @@
 use super::phrases::{label_after_fillers, Phrases};
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{byte_table, Tok, WordList};
+use crate::redact::text::{byte_table, is_token_byte, Tok, WordList};
 use crate::redact::Profile;
 
 static LABELS: Phrases = Phrases::new(&[
@@ -55,6 +55,17 @@ static ID_BYTE: [u8; 256] = byte_table!(|b| if b.is_ascii_digit() {
 /// MRN whose token starts at `i` (a key-token start) and ends at `e`.
 pub(super) fn mrn_at(sc: &mut Scan<'_>, i: usize) {
     let b = sc.b;
+    let healthcare = sc.profile == Profile::Healthcare;
+    // Every label outside the clinical ones starts with a word that starts `mr` or `med`
+    // (`MRN`, `MR #`, `Med Rec`, `Medical Record`): without one in the window there is none.
+    // Words such as "time", "some" or "message" hold an `m` followed by `e`, and prose after
+    // an order number has them in most windows, so the test is on word starts. It runs before
+    // the identifier is read: it rejects nearly every number.
+    let lo = i.saturating_sub(LABEL_WINDOW);
+    if !healthcare && !memchr::memchr2_iter(b'm', b'M', &b[lo..i]).any(|k| label_word_at(b, lo + k))
+    {
+        return;
+    }
     let mut e = i;
     let mut digits = 0;
     while e < b.len() && e - i < 24 {
@@ -76,16 +87,6 @@ pub(super) fn mrn_at(sc: &mut Scan<'_>, i: usize) {
     // A label glued to the number (`MRN00771239`) still needs a label before it, with only
     // fillers between: the tokens are read nearest first and the first that is neither a
     // filler nor the end of a label rejects the number (most numbers: on the first token).
-    let healthcare = sc.profile == Profile::Healthcare;
-    // Every label outside the clinical ones has a word starting `mr` or `me` (`MRN`, `MR #`,
-    // `Med Rec`, `Medical Record`): without one in the window there is none.
-    let lo = i.saturating_sub(LABEL_WINDOW);
-    if !healthcare
-        && !memchr::memchr2_iter(b'm', b'M', &b[lo..i])
-            .any(|k| matches!(b.get(lo + k + 1), Some(b'r' | b'R' | b'e' | b'E')))
-    {
-        return;
-    }
     let sets: &[&Phrases] = if healthcare {
         &[&LABELS, &CLINICAL_LABELS]
     } else {
@@ -102,6 +103,13 @@ pub(super) fn mrn_at(sc: &mut Scan<'_>, i: usize) {
     if labelled && !b[sc.toks[0].end..i].contains(&b'\n') {
         sc.push(id::MRN, i, e);
     }
+}
+
+/// A word starting `mr` or `med` (any case) at `m`, the index of its `m`.
+fn label_word_at(b: &[u8], m: usize) -> bool {
+    let word_start = m == 0 || !is_token_byte(b[m - 1]);
+    let lower = |k: usize| b.get(m + k).map_or(0, u8::to_ascii_lowercase);
+    word_start && (lower(1) == b'r' || (lower(1) == b'e' && lower(2) == b'd'))
 }
 
 #[cfg(test)]
@@ -129,6 +137,21 @@ mod tests {
             mrns("{\"type\":{\"text\":\"MRN\"},\"value\":\"A7781230\"}"),
             ["A7781230"]
         );
+    }
+
+    #[test]
+    fn general_profile_labels_pass_the_word_start_gate() {
+        let general = |s| detect_in(Profile::General, s, id::MRN);
+        assert_eq!(general("MRN: 00482913."), ["00482913"]);
+        assert_eq!(general("MR#: 7734201 "), ["7734201"]);
+        assert_eq!(general("Med Rec # 5512093 on file"), ["5512093"]);
+        assert_eq!(general("(medical record no 5512093)"), ["5512093"]);
+        assert_eq!(
+            general("{\"text\":\"MRN\"},\"value\":\"A7781230\"}"),
+            ["A7781230"]
+        );
+        // `m` then `r`/`ed` inside a word is no label start.
+        assert!(general("the summary and armed timer 5512093").is_empty());
     }
 
     #[test]
