@@ -10,6 +10,8 @@ use super::phrases::Phrases;
 use super::Scan;
 use crate::redact::entity::id;
 use crate::redact::text::{is_alnum, tokens_before, WordList};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
 
 /// A byte of a key token (`.` is handled separately for JWTs and SendGrid keys).
 pub(crate) fn key_byte(c: u8) -> bool {
@@ -281,7 +283,7 @@ fn is_key_name(name: &[u8]) -> bool {
 /// end one of the key-name words ([`SECRET_NAMES`], `key`, `keys`; all at least three long).
 fn key_name_ending(b: &[u8], end: usize) -> bool {
     /// Per last letter, one bit per letter before it.
-    static PAIRS: std::sync::OnceLock<[u32; 26]> = std::sync::OnceLock::new();
+    static PAIRS: OnceLock<[u32; 26]> = OnceLock::new();
     let pairs = PAIRS.get_or_init(|| {
         let mut t = [0u32; 26];
         for w in SECRET_NAMES.words().iter().chain(&["key", "keys"]) {
@@ -425,7 +427,11 @@ pub(crate) fn placeholder(v: &[u8]) -> bool {
         b"abcdefgh",
         b"ABCDEFGH",
     ];
-    if MARKERS.iter().any(|m| memchr::memmem::find(v, m).is_some()) {
+    // One multi-pattern search: twenty `memmem` calls each built a searcher for a short value.
+    static SEARCHER: OnceLock<AhoCorasick> = OnceLock::new();
+    let searcher = SEARCHER
+        .get_or_init(|| AhoCorasick::new(MARKERS).expect("twenty short literals always build"));
+    if searcher.is_match(v) {
         return true;
     }
     let mut run = 1;
