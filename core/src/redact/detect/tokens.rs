@@ -79,8 +79,8 @@ impl<'a> Tokens<'a> {
         // rather than one by one in `token` (a branch per word that the CPU mispredicts). What
         // is kept is a superset of the wanted starts (a token with any digit when digits are
         // counted; every token that runs past the block); `token` decides exactly.
-        // One `holding` for both markers (a run holds a dash or a digit iff it holds a bit of
-        // their union): its bit reversals cost more than the rest of the block's bit work.
+        // One `holding` for both markers: a run holds a dash or a digit iff it holds a bit of
+        // their union.
         let mut keep =
             self.first | holding(m.key, starts, m.dash | self.digits) | last_start(m.key);
         if self.want.long <= 64 {
@@ -167,19 +167,21 @@ impl Iterator for Tokens<'_> {
 /// bit of `marker` (a subset of `key`). Valid for the runs that end inside the block.
 #[inline]
 fn holding(key: u64, starts: u64, marker: u64) -> u64 {
-    // Bit-reversed, a run's last byte is its lowest bit and its start its highest. A carry
-    // added at the lowest bit ripples up through the unmarked bits and stops at the first
-    // marked one: the start bit ends up clear only when the carry ran through the whole run
-    // (no marker), or when the start is itself a marker the carry did not reach.
-    let (key, marker, starts) = (
-        key.reverse_bits(),
-        marker.reverse_bits(),
-        starts.reverse_bits(),
-    );
-    let lowest = key & !(key << 1);
+    // A carry added at each unmarked start ripples up through the run's unmarked bits and
+    // lands on its first marked bit, or just past its end (a bit outside `key`) when it has
+    // none. Runs do not share carries: each ends below a bit outside `key`.
     let unmarked = key & !marker;
-    let carried = unmarked.wrapping_add(lowest & !marker);
-    ((carried & starts) | (starts & marker)).reverse_bits()
+    let mut landed = unmarked.wrapping_add(starts & unmarked) & marker;
+    // A marked landing belongs to the nearest start at or below it. Few runs hold a marker,
+    // so a loop over them costs less than reversing the masks to carry the other way.
+    let mut out = starts & marker;
+    while landed != 0 {
+        let k = landed.trailing_zeros();
+        let below = starts & (u64::MAX >> (63 - k));
+        out |= 1 << (63 - below.leading_zeros());
+        landed &= landed - 1;
+    }
+    out
 }
 
 /// The bits of `key` that start at least `n` (1 to 64) set bits inside the block.
@@ -333,6 +335,36 @@ mod tests {
             });
         }
         out
+    }
+
+    #[test]
+    fn holding_agrees_with_a_run_by_run_loop() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let (key, carry) = (next() | next(), next() & 1);
+            let marker = key & next() & next() & next();
+            let starts = key & !((key << 1) | carry);
+            let mut want = 0u64;
+            for s in (0..64).filter(|&s| starts >> s & 1 == 1) {
+                let run = (key >> s).trailing_ones();
+                // Runs that reach the block's end are the caller's (`last_start`).
+                if s + run < 64 && (marker >> s) & ((1u64 << run) - 1) != 0 {
+                    want |= 1 << s;
+                }
+            }
+            let last = last_start(key);
+            assert_eq!(
+                holding(key, starts, marker) & !last,
+                want & !last,
+                "{key:#x} {marker:#x}"
+            );
+        }
     }
 
     #[test]
