@@ -266,6 +266,13 @@ mod tests {
             streamed(&["mail jane.doe@ex", "ample.com now"]),
             "mail <EMAIL> now"
         );
+        assert_eq!(
+            streamed(&[
+                "key SG.fbld0pc50Ygf_wKUo",
+                "FT6uH.r5ZR9_0eQ0W5Ywyr2jAinJp_4rmo8VzPu3cXbq1TnKd ok"
+            ]),
+            "key <API_KEY> ok"
+        );
         let text =
             "x ".repeat(600) + "call +1 415 555 2671 or jane@example.org " + &"y ".repeat(600);
         let whole = redactor().redact(&text).unwrap().text;

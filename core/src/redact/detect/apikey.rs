@@ -7,7 +7,7 @@
 //! `AKIAIOSFODNN7EXAMPLE`, runs of one repeated character. The span is the key token only.
 
 use super::phrases::Phrases;
-use super::Scan;
+use super::{Anchor, Scan};
 use crate::redact::entity::id;
 use crate::redact::text::{is_alnum, tokens_before, WordList};
 use aho_corasick::AhoCorasick;
@@ -184,6 +184,18 @@ pub(super) fn token_at(sc: &mut Scan<'_>, i: usize) -> bool {
         return true;
     }
     false
+}
+
+/// SendGrid keys (`SG.` then two dotted segments) at their [`Anchor::SendGrid`] anchors. The
+/// main pass checks key tokens of ten bytes or more, and `SG` before its dot is two.
+pub(super) fn sendgrid(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
+    for &(p, anchor) in anchors {
+        let b = sc.b;
+        let token_start = p == 0 || !(key_byte(b[p - 1]) || b[p - 1] == b'.');
+        if anchor == Anchor::SendGrid && p >= sc.from && token_start {
+            token_at(sc, p);
+        }
+    }
 }
 
 /// A long opaque token announced by a key name or phrase just before it.
@@ -467,6 +479,7 @@ mod tests {
             "glpat-9xK2mP4qR7sT1vW3yZ5b",
             "hf_QzXvNmKpLrTwYbDfHjMnQsUvXzAcEgIk3",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "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",
         ] {
             assert_eq!(keys(&format!("key {k} here")), [k], "{k}");
             assert_eq!(keys(&format!("\"{k}\"")), [k], "{k}");

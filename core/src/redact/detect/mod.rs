@@ -109,7 +109,7 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
         toks: Vec::with_capacity(8),
     };
     let hl7 = sc.on(id::PERSON) || sc.on(id::MRN) || sc.on(id::DATE_OF_BIRTH) || sc.on(id::US_SSN);
-    let anchors = if sc.on(id::URL) || hl7 {
+    let anchors = if sc.on(id::URL) || sc.on(id::API_KEY) || hl7 {
         multi_byte_anchors(sc.b, sc.from.saturating_sub(table::MAX_SEGMENT))
     } else {
         Vec::new()
@@ -119,6 +119,9 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
     }
     if sc.on(id::URL) {
         url::scan(&mut sc, &anchors);
+    }
+    if sc.on(id::API_KEY) {
+        apikey::sendgrid(&mut sc, &anchors);
     }
     colon_pass(&mut sc);
     if hl7 {
@@ -130,32 +133,35 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
     }
 }
 
-/// A multi-byte anchor: a URL's `://` or `www.`/`WWW.`, or an HL7 `PID|`/`NK1|` segment tag.
+/// A multi-byte anchor: a URL's `://` or `www.`/`WWW.`, an HL7 `PID|`/`NK1|` segment tag, or
+/// the `SG.` that starts a SendGrid key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Anchor {
     Scheme,
     Www,
     Hl7 { pid: bool },
+    SendGrid,
 }
 
-/// Every multi-byte anchor of `b` from `lo` on, in text order. One Teddy pass for all five
-/// patterns costs about what one `memmem` pass did, and there were five. No occurrence of one
+/// Every multi-byte anchor of `b` from `lo` on, in text order. One Teddy pass for all six
+/// patterns costs about what one `memmem` pass did. No occurrence of one
 /// pattern can overlap another's (no suffix of one is a prefix of another or of itself), so
 /// the non-overlapping search reports every occurrence, as the separate searches did.
 fn multi_byte_anchors(b: &[u8], lo: usize) -> Vec<(usize, Anchor)> {
-    const PATTERNS: [(&str, Anchor); 5] = [
+    const PATTERNS: [(&str, Anchor); 6] = [
         ("://", Anchor::Scheme),
         ("www.", Anchor::Www),
         ("WWW.", Anchor::Www),
         ("PID|", Anchor::Hl7 { pid: true }),
         ("NK1|", Anchor::Hl7 { pid: false }),
+        ("SG.", Anchor::SendGrid),
     ];
     static SEARCHER: OnceLock<AhoCorasick> = OnceLock::new();
     let searcher = SEARCHER.get_or_init(|| {
         AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
             .build(PATTERNS.map(|(p, _)| p))
-            .expect("five short literal patterns always build")
+            .expect("six short literal patterns always build")
     });
     searcher
         .find_iter(&b[lo..])
