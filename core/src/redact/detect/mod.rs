@@ -301,12 +301,7 @@ fn digit_start(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
     if (sc.on(id::DATE_OF_BIRTH) || sc.on(id::DATE)) && date::may_start(b, i, n) {
         date::scan_at(sc, i, n);
     }
-    // A house number (at most six digits, then a space, a letter or `-`), or the number after
-    // a street name (at most five digits, a space before).
-    if sc.on(id::STREET_ADDRESS)
-        && ((n <= 6 && (next == b' ' || next == b'-' || next.is_ascii_uppercase()))
-            || (n <= 5 && i >= 2 && b[i - 1] == b' '))
-    {
+    if sc.on(id::STREET_ADDRESS) && address::may_start(b, i, n) {
         address::address_at(sc, i);
     }
 }
