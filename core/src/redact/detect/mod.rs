@@ -295,7 +295,9 @@ fn digit_start(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
         ip::ipv4_at(sc, i);
     }
     // Seven digits at least, in this run or in groups joined by separators.
-    if sc.on(id::PHONE) && (n >= 7 || phone::group_follows(b, i + n)) {
+    if sc.on(id::PHONE)
+        && (n >= 7 || (phone::group_follows(b, i + n) && phone::seven_digits_ahead(b, i + n, n)))
+    {
         phone::phone_at(sc, i, region);
     }
     if (sc.on(id::DATE_OF_BIRTH) || sc.on(id::DATE)) && date::may_start(b, i, n) {
