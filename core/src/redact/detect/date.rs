@@ -112,6 +112,7 @@ fn year_ok(y: u32, digits: usize) -> bool {
 /// numeric separator, one or two digits, the same separator and a digit; or a day of one or
 /// two digits with a month word after it or before it. Most digit runs (counts, times,
 /// versions, ids) fail here before any parsing.
+#[inline]
 pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
     if n > 4 {
         return n == 8;
