@@ -110,10 +110,11 @@ static VENDOR_FIRST: [u64; 256] = {
 
 /// Key names after which a long opaque value is a secret (the last word of the name).
 #[rustfmt::skip]
-static SECRET_NAMES: WordList = WordList::new(&[
+const SECRET_NAME_WORDS: &[&str] = &[
     "secret", "token", "password", "passwd", "pwd", "apikey", "credential", "credentials",
     "authorization", "auth", "bearer", "signature", "passphrase", "jwt",
-]);
+];
+static SECRET_NAMES: WordList = WordList::new(SECRET_NAME_WORDS);
 
 /// Words that turn a final `key` into a key name (`api_key`, `x-api-key`, `accessKey`).
 #[rustfmt::skip]
@@ -217,18 +218,25 @@ pub(super) fn contextual_at(sc: &mut Scan<'_>, i: usize, e: usize) {
 
 /// After `name:` or `name=` (the colon/equals at `c`), a secret value when `name` is a key
 /// name. Returns nothing when the value is a vendor key (the vendor rule already has it).
+#[inline]
 pub(super) fn assignment_at(sc: &mut Scan<'_>, c: usize) {
     let b = sc.b;
     let mut n = c;
     while n > 0 && c - n < 3 && matches!(b[n - 1], b' ' | b'"' | b'\'') {
         n -= 1;
     }
-    let name_end = n;
     // Most `:` and `=` follow a name that is no key name: its last two letters say so (every
     // key-name word ends in one of a few pairs), else its last word.
-    if !key_name_ending(b, name_end) {
-        return;
+    if key_name_ending(b, n) {
+        assignment_after_name(sc, c, n);
     }
+}
+
+/// [`assignment_at`] once the name ending at `name_end` ends like a key name.
+#[inline(never)]
+fn assignment_after_name(sc: &mut Scan<'_>, c: usize, name_end: usize) {
+    let b = sc.b;
+    let mut n = name_end;
     let last = last_word_before(b, name_end);
     if !(SECRET_NAMES.contains(last)
         || last.eq_ignore_ascii_case(b"key")
@@ -293,17 +301,26 @@ fn is_key_name(name: &[u8]) -> bool {
 
 /// True when the identifier ending at `end` (trailing `_ - .` aside) ends in two letters that
 /// end one of the key-name words ([`SECRET_NAMES`], `key`, `keys`; all at least three long).
+/// Inlined into the `:`/`=` pass: most colons fail it, and a call cost as much as the test.
+#[inline]
 fn key_name_ending(b: &[u8], end: usize) -> bool {
     /// Per last letter, one bit per letter before it.
-    static PAIRS: OnceLock<[u32; 26]> = OnceLock::new();
-    let pairs = PAIRS.get_or_init(|| {
+    const PAIRS: [u32; 26] = {
         let mut t = [0u32; 26];
-        for w in SECRET_NAMES.words().iter().chain(&["key", "keys"]) {
-            let w = w.as_bytes();
-            t[usize::from(w[w.len() - 1] - b'a')] |= 1 << (w[w.len() - 2] - b'a');
+        let (mut k, n) = (0, SECRET_NAME_WORDS.len());
+        while k < n + 2 {
+            let w = if k < n {
+                SECRET_NAME_WORDS[k].as_bytes()
+            } else if k == n {
+                b"key".as_slice()
+            } else {
+                b"keys".as_slice()
+            };
+            t[(w[w.len() - 1] - b'a') as usize] |= 1 << (w[w.len() - 2] - b'a');
+            k += 1;
         }
         t
-    });
+    };
     let mut e = end;
     while e > 0 && end - e < 48 && matches!(b[e - 1], b'_' | b'-' | b'.') {
         e -= 1;
@@ -311,7 +328,7 @@ fn key_name_ending(b: &[u8], end: usize) -> bool {
     e >= 2
         && b[e - 1].is_ascii_alphabetic()
         && b[e - 2].is_ascii_alphabetic()
-        && pairs[usize::from(b[e - 1].to_ascii_lowercase() - b'a')]
+        && PAIRS[usize::from(b[e - 1].to_ascii_lowercase() - b'a')]
             & (1 << (b[e - 2].to_ascii_lowercase() - b'a'))
             != 0
 }
