@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use crate::{Error, ErrorKind, Result};
 
 /// The environment variable that sets how long a thread blocked on a call busy-waits before it
-/// sleeps, in microseconds: a whole number from 0 (never spin) to [`MAX_SPIN_US`]; read once,
+/// sleeps, in microseconds: a whole number from 0 (never spin) to 10,000; read once,
 /// when the first client starts genie's runtime.
 pub const SPIN_ENV: &str = "GENIE_BLOCKING_SPIN_US";
 

@@ -23,7 +23,7 @@
 //! - ends with `Done` (the answering model, its usage, timings, every attempt) or with a typed
 //!   [`crate::Error`] whose [`crate::Error::details`] list the attempts.
 //!
-//! Streams are polled inside a tokio runtime; [`runtime`] is the one the bindings use.
+//! Streams are polled inside a tokio runtime; [`runtime`](fn@runtime) is the one the bindings use.
 //!
 //! # Details the contract (notes/client-api.md) leaves open, as decided here
 //!
@@ -264,7 +264,7 @@ impl Client {
         ))
     }
 
-    /// [`Client::complete`] as a task on genie's [`runtime`], for a thread that blocks until
+    /// [`Client::complete`] as a task on genie's [`runtime`](fn@runtime), for a thread that blocks until
     /// the outcome (C's `genie_client_complete`, Python's `complete_sync`). The call then runs
     /// next to the connection task that reads its socket, so each body chunk wakes a task on
     /// the same worker rather than the waiting thread, and only the outcome crosses over (a

@@ -9,7 +9,7 @@
 //! filling memory.
 //!
 //! It must be polled inside a tokio runtime (reqwest and the timers need one); bindings use
-//! [`super::runtime`].
+//! [`super::runtime`](fn@super::runtime).
 
 use std::collections::VecDeque;
 use std::future::Future;

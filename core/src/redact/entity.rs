@@ -55,7 +55,7 @@ pub(crate) static BUILTINS: [EntityType; 13] = [
     EntityType::Date,
 ];
 
-/// Compact ids of the built-ins, used on the hot path; tenant types follow from [`CUSTOM_BASE`].
+/// Compact ids of the built-ins, used on the hot path; tenant types follow from [`id::CUSTOM_BASE`].
 pub(crate) mod id {
     pub const EMAIL: u16 = 0;
     pub const PHONE: u16 = 1;

@@ -32,7 +32,7 @@
 //!   the earlier start. Allowlists are applied to each candidate's final span first, so an
 //!   allow-listed value never hides an overlapping one that is not.
 //! - **Operators** ([`OperatorConfig`]): replace, mask, keyed hash (HMAC-SHA256), remove,
-//!   placeholder with a [`Mapping`], [`restore`] and, for a streamed answer, [`StreamRestorer`].
+//!   placeholder with a [`Mapping`], [`restore`](fn@restore) and, for a streamed answer, [`StreamRestorer`].
 //! - **Streaming** ([`StreamRedactor`]): chunks in, redacted text out, equal to redacting the
 //!   whole text, with a hold-back of at most 768 bytes plus the last chunk (see [`stream`] for
 //!   the bound and the 16 KiB cap).

@@ -1,5 +1,5 @@
 //! Operators (what replaces a found value), the reversible placeholder [`Mapping`], and
-//! [`restore`].
+//! [`restore`](fn@super::restore).
 //!
 //! - replace → `<EMAIL>`; mask → `*****e.com` (keeps the last N characters);
 //! - hash → `<EMAIL:3f9a1c2b>`: HMAC-SHA256 of the value under the configured key, first 8 hex
