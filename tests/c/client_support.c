@@ -3,7 +3,7 @@
  * client configurations for it, and one call run through genie_stream_next with its
  * invariants checked.
  */
-#define _POSIX_C_SOURCE 200809L /* posix_spawn, clock_gettime, nanosleep */
+#define _POSIX_C_SOURCE 200809L /* posix_spawn, clock_gettime, nanosleep, setenv */
 
 #include "client_support.h"
 
@@ -285,6 +285,24 @@ char *client_config(const char *extra_json) {
     char *text = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
     return text;
+}
+
+void check_runtime_variable_refused(const char *extra_json, const char *name, const char *bad) {
+    setenv(name, bad, 1);
+    char *config = client_config(extra_json);
+    char context[128], quoted[64];
+    snprintf(context, sizeof context, "%s=%s", name, bad);
+    snprintf(quoted, sizeof quoted, "\"%s\"", bad);
+    genie_client *client = (genie_client *)1;
+    CHECK_STATUS(genie_client_new(config, strlen(config), &client), GENIE_STATUS_INVALID_CONFIG,
+                 context);
+    CHECK(client == NULL, "no client");
+    const char *message = genie_last_error_message();
+    if (!CHECK(strstr(message, name) != NULL && strstr(message, quoted) != NULL,
+               "the message names the variable and its value")) {
+        fprintf(stderr, "  message: %s\n", message);
+    }
+    free(config);
 }
 
 genie_client *make_client(const char *extra_json) {

@@ -69,6 +69,10 @@ char *http_request(int port, const char *method, const char *path, const char *b
 char *client_config(const char *extra_json);
 /* A client for client_config(extra_json); exits the test if it cannot be made. */
 genie_client *make_client(const char *extra_json);
+/* Sets the runtime variable `name` to `bad` and checks that the first client is refused with
+ * INVALID_CONFIG and a message naming the variable and its quoted value. The variable keeps
+ * the bad value: the caller sets the one it wants next. */
+void check_runtime_variable_refused(const char *extra_json, const char *name, const char *bad);
 /* Writes {"model": model, "messages": [{"role": "user", "content": "Hi"}]} to buf (of
  * REQUEST_CAP bytes) and returns it. */
 #define REQUEST_CAP 256

@@ -30,19 +30,7 @@ static const char *const MODELS =
 static const char *const SPIN_US = "10000";
 
 static void test_a_bad_value_is_refused(void) {
-    setenv("GENIE_BLOCKING_SPIN_US", "fast", 1);
-    char *config = client_config(MODELS);
-    genie_client *client = (genie_client *)1;
-    CHECK_STATUS(genie_client_new(config, strlen(config), &client), GENIE_STATUS_INVALID_CONFIG,
-                 "GENIE_BLOCKING_SPIN_US=fast");
-    CHECK(client == NULL, "no client");
-    const char *message = genie_last_error_message();
-    if (!CHECK(strstr(message, "GENIE_BLOCKING_SPIN_US") != NULL &&
-                   strstr(message, "\"fast\"") != NULL,
-               "the message names the variable and its value")) {
-        fprintf(stderr, "  message: %s\n", message);
-    }
-    free(config);
+    check_runtime_variable_refused(MODELS, "GENIE_BLOCKING_SPIN_US", "fast");
     setenv("GENIE_BLOCKING_SPIN_US", SPIN_US, 1);
 }
 

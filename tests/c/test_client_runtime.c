@@ -12,26 +12,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "client_support.h"
 
 static const char *const MODELS = "{\"models\": {\"m\": {\"provider\": \"openai\"}}}";
 
 static void test_a_bad_value_is_refused(void) {
-    setenv("GENIE_WORKER_THREADS", "zero", 1);
-    char *config = client_config(MODELS);
-    genie_client *client = (genie_client *)1;
-    CHECK_STATUS(genie_client_new(config, strlen(config), &client), GENIE_STATUS_INVALID_CONFIG,
-                 "GENIE_WORKER_THREADS=zero");
-    CHECK(client == NULL, "no client");
-    const char *message = genie_last_error_message();
-    if (!CHECK(strstr(message, "GENIE_WORKER_THREADS") != NULL &&
-                   strstr(message, "\"zero\"") != NULL,
-               "the message names the variable and its value")) {
-        fprintf(stderr, "  message: %s\n", message);
-    }
-    free(config);
+    check_runtime_variable_refused(MODELS, "GENIE_WORKER_THREADS", "zero");
 }
 
 static void test_the_variable_sets_the_workers(void) {
