@@ -355,6 +355,20 @@ pub(crate) fn detect_only(s: &str, ty: u16) -> Vec<&str> {
     detect_in(super::Profile::Tech, s, ty)
 }
 
+/// Test helper: the cases of the labelled corpus `tests/fixtures/pii/corpus.jsonl`, parsed.
+#[cfg(test)]
+pub(crate) fn corpus_cases() -> Vec<serde_json::Value> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/pii/corpus.jsonl"
+    );
+    std::fs::read_to_string(path)
+        .expect("the corpus is readable")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a corpus line is JSON"))
+        .collect()
+}
+
 /// [`detect_only`] under another profile.
 #[cfg(test)]
 pub(crate) fn detect_in(profile: super::Profile, s: &str, ty: u16) -> Vec<&str> {

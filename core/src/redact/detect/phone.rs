@@ -32,11 +32,17 @@ struct Group {
     gap: u8,
 }
 
+/// A byte a phone's gaps may hold: parentheses and the group separators.
+#[inline]
+fn is_separator(c: u8) -> bool {
+    matches!(c, b'(' | b')' | b' ' | b'-' | b'.' | b'/')
+}
+
 /// True when another digit group follows the one ending at `p` (1–3 bytes of separators and
 /// parentheses, then a digit): the gap rule of [`phone_at`].
 pub(super) fn group_follows(b: &[u8], p: usize) -> bool {
     let mut q = p;
-    while q < b.len() && q - p < 3 && matches!(b[q], b'(' | b')' | b' ' | b'-' | b'.' | b'/') {
+    while q < b.len() && q - p < 3 && is_separator(b[q]) {
         q += 1;
     }
     q > p && b.get(q).is_some_and(u8::is_ascii_digit)
@@ -54,7 +60,7 @@ pub(super) fn seven_digits_ahead(b: &[u8], p: usize, have: usize) -> bool {
             if digits >= 7 {
                 return true;
             }
-        } else if !matches!(c, b'(' | b')' | b' ' | b'-' | b'.' | b'/') {
+        } else if !is_separator(c) {
             return false;
         }
     }
@@ -238,7 +244,7 @@ fn looks_like_other_number(b: &[u8], g: &[Group]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{detect_only, id};
+    use super::super::{corpus_cases, detect_only, id};
     use super::{group_follows, seven_digits_ahead};
     use crate::redact::text::digit_run;
 
@@ -255,14 +261,8 @@ mod tests {
             let n = digit_run(b, i, 20);
             n >= 7 || (group_follows(b, i + n) && seven_digits_ahead(b, i + n, n))
         };
-        let corpus = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/fixtures/pii/corpus.jsonl"
-        ))
-        .unwrap();
         let mut labelled = 0;
-        for line in corpus.lines() {
-            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        for case in corpus_cases() {
             for e in case["entities"].as_array().unwrap() {
                 if e["type"] != "PHONE" {
                     continue;
