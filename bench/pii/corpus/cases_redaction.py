@@ -94,6 +94,8 @@ CASES = [
      "input": "OPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\naws ⟦KEY|AKIA⟨b32 16⟩⟧ — placeholder sk-xxxxxxxxxxxxxxxxxxxx stays; 🔑 ⟦KEY|glpat-⟨alnum 20⟩⟧"},
     {"name": "vendor-key-sendgrid-in-prose", "covers": ["type:API_KEY", "profile:general"], "config": None,
      "input": "Clé SendGrid du projet ➜ ⟦KEY|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⟧ (à révoquer)."},
+    {"name": "passwords-in-config", "covers": ["type:API_KEY", "operator:placeholder"], "config": PLACEHOLDER,
+     "input": "# déploiement 🚀 ✅\nDB_PASSWORD=\"⟦KEY|Xk9#mQ2$vLp7!wRz4⟧\"\nexport PGPASSWORD=⟦KEY|S3cr3t!Pw⟧\n{\"用户\": \"ли\", \"password\": \"⟦KEY|pässwört2024⟧\"}\npassword: ${DB_PASSWORD} — password = os.environ[\"PW\"] — the wifi password is Spring2024! 🙂"},
     {"name": "phone-region-fr", "covers": ["config:phone_region"], "config": {"phone_region": "FR"},
      "input": "Appelez le ⟦PH|06 12 34 56 78⟧ après 18 h."},
     {"name": "tenant-pattern-replace", "covers": ["tenant", "operator:replace"], "config": {"custom": [{"type": "EMPLOYEE_ID", "regex": "EMP-\\d{5}", "context": ["employee"]}]},

@@ -1,7 +1,8 @@
 //! API_KEY: vendor-prefixed secrets (OpenAI, Anthropic, AWS, GitHub, Slack, Google, Stripe,
 //! GitLab, Hugging Face, npm, PyPI, SendGrid, JWTs) checked for their charset and length, and
 //! prefix-less secrets after a key name (`api_key=`, `"client_secret": "…"`, `Authorization:
-//! Bearer …`, "my API key is …") checked for length and character mix.
+//! Bearer …`, "my API key is …") checked for length and character mix; passwords after a
+//! password name are [`super::password`]'s.
 //!
 //! Placeholders are skipped: `YOUR_API_KEY`, `sk-xxxxxxxx`, `sk-...abcd`, `<token>`,
 //! `AKIAIOSFODNN7EXAMPLE`, runs of one repeated character. The span is the key token only.
@@ -111,8 +112,8 @@ static VENDOR_FIRST: [u64; 256] = {
 /// Key names after which a long opaque value is a secret (the last word of the name).
 #[rustfmt::skip]
 const SECRET_NAME_WORDS: &[&str] = &[
-    "secret", "token", "password", "passwd", "pwd", "apikey", "credential", "credentials",
-    "authorization", "auth", "bearer", "signature", "passphrase", "jwt",
+    "secret", "token", "password", "passwd", "pwd", "pass", "passphrase", "apikey", "credential", "credentials",
+    "authorization", "auth", "bearer", "signature", "jwt",
 ];
 static SECRET_NAMES: WordList = WordList::new(SECRET_NAME_WORDS);
 
@@ -238,7 +239,9 @@ fn assignment_after_name(sc: &mut Scan<'_>, c: usize, name_end: usize) {
     let b = sc.b;
     let mut n = name_end;
     let last = last_word_before(b, name_end);
-    if !(SECRET_NAMES.contains(last)
+    let password = super::password::is_password_word(last);
+    if !(password
+        || SECRET_NAMES.contains(last)
         || last.eq_ignore_ascii_case(b"key")
         || last.eq_ignore_ascii_case(b"keys"))
     {
@@ -248,8 +251,16 @@ fn assignment_after_name(sc: &mut Scan<'_>, c: usize, name_end: usize) {
         n -= 1;
     }
     // A query-string parameter (`?token=…&`) belongs to its URL, not to a key assignment.
-    if n == name_end || !is_key_name(&b[n..name_end]) || (n > 0 && matches!(b[n - 1], b'?' | b'&'))
-    {
+    if n == name_end || (n > 0 && matches!(b[n - 1], b'?' | b'&')) {
+        return;
+    }
+    if password {
+        if let Some((s, e)) = super::password::value_after(b, c) {
+            sc.push(id::API_KEY, s, e);
+            return;
+        }
+    }
+    if !is_key_name(&b[n..name_end]) {
         return;
     }
     let mut v = c + 1;

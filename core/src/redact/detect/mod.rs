@@ -19,6 +19,7 @@ mod ip;
 mod mrn;
 mod names;
 mod numbering;
+mod password;
 mod person;
 mod phone;
 mod phrases;
