@@ -10,14 +10,16 @@
 //! ```
 //!
 //! The texts (`benches/pii_text/mod.rs` defines them; `texts` writes them so Presidio reads
-//! the same bytes): `mixed.txt` (512 KiB of mixed prompts), `prompt-2k.txt` (the typical 2 KB
-//! prompt of that mix), `dense-2k.txt` (2 KB of interleaved corpus texts, the worst case).
+//! the same bytes): `mixed.txt` (512 KiB of mixed prompts), `mixed-prompts.jsonl` (the same
+//! text as its prompts, one JSON string per line), `prompt-2k.txt` (the typical 2 KB prompt of
+//! that mix), `dense-2k.txt` (2 KB of interleaved corpus texts, the worst case).
 //!
 //! Each corpus case runs with its own `config`, or its domain's profile when `config` is null,
 //! exactly as `core/tests/pii_score.rs` does. Throughput is single-threaded: every case
 //! through its own redactor, the corpus concatenated (dense) and the mixed text through one
-//! default redactor, the 4 MiB mixed text too (genie only), and the two 2 KB prompts (`find`
-//! and `redact` latency, median and p99).
+//! default redactor, in one call and one call per prompt (how an app calls it), the 4 MiB
+//! mixed text too (genie only), and the two 2 KB prompts (`find` and `redact` latency, median
+//! and p99).
 
 #[path = "../benches/pii_text/mod.rs"]
 #[allow(dead_code)] // the Rng helpers are for the generator itself
@@ -96,8 +98,11 @@ fn read(dir: &str, name: &str) -> String {
 }
 
 fn texts(corpus: &str, dir: &str) {
-    let mixed = pii_text::mixed(MIXED_SEED, MIXED_BYTES);
+    let prompts = pii_text::mixed_prompts(MIXED_SEED, MIXED_BYTES);
+    let mixed = prompts.join("\n");
     write(dir, "mixed.txt", &mixed);
+    let lines: Vec<String> = prompts.iter().map(|p| json!(p).to_string()).collect();
+    write(dir, "mixed-prompts.jsonl", &(lines.join("\n") + "\n"));
     write(dir, "prompt-2k.txt", &pii_text::prompt(PROMPT_SEED));
     write(
         dir,
@@ -164,6 +169,15 @@ fn throughput(cases: &[Case], dir: &str) {
         .join("\n\n");
     let default = default_redactor();
     let mixed = read(dir, "mixed.txt");
+    let prompts: Vec<String> = read(dir, "mixed-prompts.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| fail(format!("prompt line: {e}"))))
+        .collect();
+    let per_prompt = mean_seconds(Duration::from_secs(2), || {
+        for p in &prompts {
+            std::hint::black_box(default.find(p).ok());
+        }
+    });
     let big = pii_text::mixed(MIXED_SEED, 4 << 20);
     let mut report = json!({
         "engine": "genie",
@@ -173,6 +187,8 @@ fn throughput(cases: &[Case], dir: &str) {
         "concat_mb_s": mb_s(&default, &joined),
         "mixed_bytes": mixed.len(),
         "mixed_mb_s": mb_s(&default, &mixed),
+        "mixed_prompts": prompts.len(),
+        "per_prompt_mb_s": mixed.len() as f64 / per_prompt / 1e6,
         "mixed_4mib_mb_s": mb_s(&default, &big),
     });
     for (key, file) in [

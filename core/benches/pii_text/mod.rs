@@ -723,17 +723,27 @@ fn cut(mut s: String, size: usize) -> String {
     s
 }
 
-/// `size` bytes of mixed text: prompts separated by blank lines.
+/// `size` bytes of mixed text: prompts separated by blank lines ([`mixed_prompts`] joined
+/// with `\n`).
 pub fn mixed(seed: u64, size: usize) -> String {
+    mixed_prompts(seed, size).join("\n")
+}
+
+/// The prompts of [`mixed`], one string each, the last one cut so that they and their
+/// separators make exactly `size` bytes: the same text, as an app would send it, one prompt
+/// per call.
+pub fn mixed_prompts(seed: u64, size: usize) -> Vec<String> {
     let mut r = Rng::new(seed);
-    let mut out = String::with_capacity(size + 8192);
-    while out.len() < size {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        one_prompt(&mut r, &mut out);
+    let (mut prompts, mut len) = (Vec::new(), 0);
+    while len < size {
+        let mut p = String::new();
+        one_prompt(&mut r, &mut p);
+        // The separator before every prompt but the first.
+        let room = size - len - usize::from(!prompts.is_empty());
+        len += usize::from(!prompts.is_empty()) + p.len();
+        prompts.push(cut(p, room));
     }
-    cut(out, size)
+    prompts
 }
 
 /// The typical 2 KB prompt: a question, then segments of the mix, cut to 2,048 bytes.
