@@ -300,4 +300,5 @@ users.UserNotFound: no user ⟦EM|jane.doe@example.com⟧""",
     C("support-ticket", "My card ⟦CC|⟨card amex space⟩⟧ was charged €29 twice for plan PRO-M. ⟦PER|Élodie Garnier⟧, ⟦PH|+33 6 78 12 45 90⟧", neg=["ORDER_ID"]),
     C("k8s-yaml", "env:\n- name: DATABASE_URL\n  value: ⟦URL|postgres://svc:⟨alnum 20⟩@orders-db.internal:5432/orders⟧\n- name: LOG_LEVEL\n  value: info", neg=[]),
     C("chat", "the new GPU box is at ⟦IP|192.168.7.40⟧, ssh as your ldap user. ⟦PER|Tomasz⟧ set it up", neg=[]),
+    C("config", "[smtp]\nhost = mail.internal\nuser = alerts\npassword = \"⟦KEY|Tr0ub4dor&3-x⟧\"\n# or: password = ${SMTP_PASSWORD}\nPGPASSWORD=⟦KEY|S3cr3t!Pw88⟧ psql -h db-1 -p 5432", neg=["PLACEHOLDER_KEY"]),
 ]

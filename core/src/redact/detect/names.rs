@@ -51,10 +51,30 @@ fn words() -> &'static FxMap<&'static [u8], u8> {
             }
         }
         for w in STOP {
-            *m.entry(w.as_bytes()).or_insert(0) |= STOP_WORD;
+            *m.entry(fold(w).into_bytes().leak()).or_insert(0) |= STOP_WORD;
         }
         m
     })
+}
+
+/// A non-ASCII word as the census files spell it: lowercase, accents dropped (`José` →
+/// `jose`, `Hernández` → `hernandez`), apostrophes too (`D’Angelo` → `dangelo`). Letters with
+/// no ASCII base (`ł`, `ø`, CJK) stay as they are and match nothing in the ASCII lists.
+fn fold(word: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    word.nfd()
+        .filter(|&c| !is_combining_mark(c) && c != '\'' && c != '’')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The gazetteer key of `word` (any case): [`lower`] for ASCII words, [`fold`] for the rest.
+fn gazetteer_key<'a>(word: &[u8], buf: &'a mut [u8; 32], heap: &'a mut String) -> Option<&'a [u8]> {
+    if word.is_ascii() {
+        return lower(word, buf, heap);
+    }
+    *heap = fold(std::str::from_utf8(word).ok()?);
+    Some(heap.as_bytes())
 }
 
 /// Lowercases a word into `buf` without apostrophes (`O'Brien` is `obrien` in the census
@@ -144,7 +164,7 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
         h.finish()
     } else {
         let (mut buf, mut heap) = ([0u8; 32], String::new());
-        match lower(word, &mut buf, &mut heap) {
+        match gazetteer_key(word, &mut buf, &mut heap) {
             Some(w) => fx(w),
             None => return false,
         }
@@ -152,15 +172,10 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
     maybe_first_hashed(h)
 }
 
-/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of an already lowercased word.
-pub(crate) fn flags_lower(word: &[u8]) -> u8 {
-    words().get(word).copied().unwrap_or(0)
-}
-
-/// The flags of a word, any case.
+/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of a word, any case, accents folded.
 pub(crate) fn flags(word: &[u8]) -> u8 {
     let (mut buf, mut heap) = ([0u8; 32], String::new());
-    lower(word, &mut buf, &mut heap).map_or(0, flags_lower)
+    gazetteer_key(word, &mut buf, &mut heap).map_or(0, |w| words().get(w).copied().unwrap_or(0))
 }
 
 /// A given name of the gazetteer (case-insensitive).
@@ -228,7 +243,9 @@ mod tests {
         let is_last = |w: &[u8]| flags(w) & LAST != 0;
         assert!(is_last(b"Gonzalez") && is_last(b"SMITH") && is_last(b"nguyen"));
         assert!(!is_first(b"Xqzv") && !is_last(b"Zzzzqq"));
-        assert!(!is_first("José".as_bytes()));
+        assert!(is_first("José".as_bytes()) && is_first("MARÍA".as_bytes()));
+        assert!(is_last("Hernández".as_bytes()) && is_last("D’Angelo".as_bytes()));
+        assert!(!is_first("Łukasz".as_bytes()));
         assert!(is_last(b"O'Brien"));
         assert!(FIRST_NAMES.lines().count() > 5000 && LAST_NAMES.lines().count() >= 40000);
     }
@@ -244,6 +261,8 @@ mod tests {
             "Crohn",
             "Team",
             "March",
+            "Barré",
+            "BARRE",
         ] {
             assert!(flags(w.as_bytes()) & STOP_WORD != 0, "{w}");
         }

@@ -433,6 +433,21 @@ mod tests {
     }
 
     #[test]
+    fn accented_names_meet_the_census_gazetteer() {
+        // No cue, or only a weak one: the gazetteer must know both words, and the census
+        // files spell them without accents.
+        assert_eq!(
+            people("Meeting with José Álvarez tomorrow."),
+            ["José Álvarez"]
+        );
+        assert_eq!(
+            people("María Hernández called about her refill."),
+            ["María Hernández"]
+        );
+        assert!(people("The café on Élysée street is closed.").is_empty());
+    }
+
+    #[test]
     fn eponyms_and_terms_are_not_people() {
         for s in [
             "follow-up of Parkinson's disease",
