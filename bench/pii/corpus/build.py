@@ -40,7 +40,7 @@ BUILTIN_TYPES = {"EMAIL", "PHONE", "CREDIT_CARD", "US_SSN", "IBAN", "IP_ADDRESS"
 NEGATIVE_TAGS = {"LUHN_FAIL", "IMEI", "SSN_INVALID", "IBAN_MOD97_FAIL", "VERSION", "OID",
                  "EPOCH", "ORDER_ID", "FILE_NAME", "ALLOWLIST", "EPONYM", "TECH_TERM",
                  "PLACEHOLDER_KEY", "NON_DOB_DATE", "HEX_ID", "AT_SIGN", "MEASUREMENT",
-                 "BARE_DOMAIN", "CLINICAL_CODE"}
+                 "BARE_DOMAIN", "CLINICAL_CODE", "PLACE_NAME"}
 
 # Short names usable in marks: `⟦PER|Jane Smith⟧` is `⟦PERSON|Jane Smith⟧`.
 ALIASES = {"EM": "EMAIL", "PH": "PHONE", "CC": "CREDIT_CARD", "SSN": "US_SSN",

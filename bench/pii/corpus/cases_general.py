@@ -256,4 +256,5 @@ CASES = [
     C("web-form", "Emergency contact: ⟦PER|Bernadette Cho⟧ (mother) — ⟦PH|(917) 555-0122⟧ — ⟦ADDR|41-20 Main St, Flushing, NY 11355⟧"),
     C("email", "Hola ⟦PER|Andrés⟧, mi nuevo correo es ⟦EM|andres.pineda@gmail.com⟧ y mi cel ⟦PH|+57 310 555 1234⟧. Saludos, ⟦PER|Camila Rojas⟧"),
     C("email", "Meeting with ⟦PER|José Álvarez⟧ moved to Friday; ⟦PER|María Hernández⟧ joins from the Oxnard office at 10:30.", neg=[]),
+    C("email", "Dear Hiring Manager, I am applying for the night nurse role at Henry Ford Hospital. I live near Virginia Beach and can start in May. — ⟦PER|Keisha Moore⟧", neg=["PLACE_NAME"]),
 ]

@@ -225,6 +225,12 @@ pub(super) fn is_cue_word(w: &[u8]) -> bool {
     cue_entries(w).is_some_and(|v| v.iter().any(|(_, p)| p.len() == 1))
 }
 
+/// A one-word role (`Manager`, `Owner`, `Recruiter`): after capitalised words it makes them a
+/// job title (`Dear Hiring Manager`), not a name.
+pub(super) fn is_role_word(w: &[u8]) -> bool {
+    cue_entries(w).is_some_and(|v| v.iter().any(|&(kind, p)| kind == ROLE && p.len() == 1))
+}
+
 /// The cue phrases ending with the word `w` (any case): [`cue_map`]'s entry. ASCII words
 /// without an apostrophe (which `lower` would drop), nearly all of them, go through a
 /// `WordMap`, with no copy and no `HashMap` probe: every token of a name run asks this.

@@ -12,7 +12,8 @@
 //! followed by `'s` is an eponym or a possessive unless a title precedes it.
 
 use super::cues::{
-    cue_kinds, cue_possible, dash_before, is_cue_word, LABEL, ROLE, STRONG_CUE, TITLE, WEAK_CUE,
+    cue_kinds, cue_possible, dash_before, is_cue_word, is_role_word, LABEL, ROLE, STRONG_CUE,
+    TITLE, WEAK_CUE,
 };
 use super::names::{
     flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST, STOP_WORD,
@@ -248,6 +249,10 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         return;
     }
     let end = toks[toks.len() - 1].end;
+    if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0)) || place_follows(b, end)
+    {
+        return;
+    }
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
     tokens_before(b, i, 40, &mut cue_toks, 3);
     // The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`),
@@ -312,6 +317,69 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         _ => end,
     };
     sc.push(id::PERSON, i, end);
+}
+
+/// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
+/// Owner`): the run is a job title unless it holds a given name.
+fn role_follows(b: &[u8], end: usize) -> bool {
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let w = &b[end + 1..];
+    let n = w.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    is_role_word(&w[..n])
+}
+
+/// A capitalised place or institution word follows the run ending at `end` (`George
+/// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
+/// when the place is named after a person.
+fn place_follows(b: &[u8], end: usize) -> bool {
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let w = &b[end + 1..];
+    let n = w.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let mut buf = [0u8; 16];
+    let Some(lower) = buf.get_mut(..n) else {
+        return false;
+    };
+    for (d, c) in lower.iter_mut().zip(w) {
+        *d = c.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"hospital"
+            | b"clinic"
+            | b"university"
+            | b"college"
+            | b"school"
+            | b"institute"
+            | b"foundation"
+            | b"center"
+            | b"centre"
+            | b"memorial"
+            | b"library"
+            | b"museum"
+            | b"stadium"
+            | b"bridge"
+            | b"beach"
+            | b"street"
+            | b"avenue"
+            | b"boulevard"
+            | b"highway"
+            | b"station"
+            | b"airport"
+            | b"harbor"
+            | b"harbour"
+            | b"springs"
+            | b"falls"
+            | b"heights"
+            | b"island"
+            | b"valley"
+            | b"canyon"
+            | b"creek"
+            | b"bay"
+    )
 }
 
 /// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
@@ -430,6 +498,8 @@ mod tests {
         );
         assert_eq!(people("Mme Camille Lefèvre, née"), ["Camille Lefèvre"]);
         assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
+        assert_eq!(people("Dear Sarah, Hiring Manager here"), ["Sarah"]);
+        assert_eq!(people("Dear Maria Lopez Manager"), ["Maria Lopez"]);
     }
 
     #[test]
@@ -458,6 +528,11 @@ mod tests {
             "Use the Ruby client v1.12.3",
             "Hi Team, the build is green",
             "Glasgow Coma Scale 14",
+            "Dear Hiring Manager, I am applying",
+            "Hi Product Owner, the sprint",
+            "Virginia Beach and the George Washington Bridge",
+            "Henry Ford Hospital and Johns Hopkins University",
+            "Pearl Harbor, Palm Springs, Marina Bay, Niagara Falls",
             "father with Alzheimer's, mother with Graves' disease",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
