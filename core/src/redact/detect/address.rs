@@ -8,8 +8,9 @@
 //!   Meguro-ku, Tokyo 153-0063`).
 //!
 //! Then, when they directly follow: a unit (`, Apt 3`, `, Suite 400`, `, Unit 12B`) and a
-//! locality (`, City, ST 12345`, `, City 1010`, `, London NW1 6XE`, `, 75002 Paris`).
+//! locality ([`super::locality`]: `, City, ST 12345`, `, London NW1 6XE`, `, 75002 Paris`).
 
+use super::locality::{locality, locality_follows};
 use super::Scan;
 use crate::redact::entity::id;
 use crate::redact::text::{char_at, is_digit, WordList};
@@ -56,15 +57,8 @@ static UNITS: WordList = WordList::new(&[
     "#",
 ]);
 
-const STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
-    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY", "DC", "PR", "VI", "GU",
-];
-
 /// A word at `p`: letters (any script), inner `'`/`-`; returns its end.
-fn word(b: &[u8], p: usize) -> Option<usize> {
+pub(super) fn word(b: &[u8], p: usize) -> Option<usize> {
     let mut e = p;
     while e < b.len() && e - p < 40 {
         if b[e].is_ascii_alphabetic() {
@@ -89,7 +83,7 @@ fn word(b: &[u8], p: usize) -> Option<usize> {
     (e > p).then_some(e)
 }
 
-fn capitalised(b: &[u8], p: usize) -> bool {
+pub(super) fn capitalised(b: &[u8], p: usize) -> bool {
     match b.get(p) {
         Some(&c) if c < 0x80 => c.is_ascii_uppercase(),
         _ => char_at(b, p).is_some_and(char::is_uppercase),
@@ -429,154 +423,6 @@ fn unit(b: &[u8], e: usize) -> Option<usize> {
     (q > s && b[s..q].iter().any(u8::is_ascii_digit)).then_some(q)
 }
 
-fn locality_follows(b: &[u8], e: usize) -> bool {
-    if b[e..].starts_with(b", ") {
-        if let Some(we) = word(b, e + 2) {
-            let w = &b[e + 2..we];
-            if w.ends_with(b"-ku") || w.ends_with(b"-shi") {
-                return locality(b, we).is_some();
-            }
-        }
-    }
-    locality(b, e).is_some()
-}
-
-/// `, City, ST 12345(-6789)`, `, City, ST`, `, City POSTCODE`, `, POSTCODE City`.
-fn locality(b: &[u8], e: usize) -> Option<usize> {
-    if !b[e..].starts_with(b", ") {
-        return None;
-    }
-    let p = e + 2;
-    if let Some(pe) = postcode(b, p) {
-        if b.get(pe) == Some(&b' ') {
-            if let Some(ce) = city(b, pe + 1) {
-                return Some(ce);
-            }
-        }
-    }
-    let ce = city(b, p)?;
-    if b[ce..].starts_with(b", ") && ce + 4 <= b.len() {
-        let st = &b[ce + 2..ce + 4];
-        let after = b.get(ce + 4).copied();
-        if STATES.iter().any(|s| s.as_bytes() == st)
-            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-        {
-            let se = ce + 4;
-            if b.get(se) == Some(&b' ') {
-                if let Some(ze) = zip(b, se + 1) {
-                    return Some(ze);
-                }
-            }
-            return Some(se);
-        }
-    }
-    if b.get(ce) == Some(&b' ') {
-        if let Some(pe) = postcode(b, ce + 1) {
-            return Some(pe);
-        }
-    }
-    None
-}
-
-fn zip(b: &[u8], p: usize) -> Option<usize> {
-    let n = b[p..]
-        .iter()
-        .take(6)
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if n != 5 {
-        return None;
-    }
-    let mut e = p + 5;
-    if b.get(e) == Some(&b'-')
-        && b[e + 1..]
-            .iter()
-            .take(5)
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-            == 4
-    {
-        e += 5;
-    }
-    (!b.get(e).is_some_and(|c| c.is_ascii_alphanumeric())).then_some(e)
-}
-
-/// Postcodes: 4–6 digits, `NNN-NNNN`, `C1085`, UK `NW1 6XE` / `EH2 2ER` / `E14 5HP`.
-fn postcode(b: &[u8], p: usize) -> Option<usize> {
-    let digits = |q: usize| {
-        b[q..]
-            .iter()
-            .take(7)
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
-    let end_ok = |e: usize| !b.get(e).is_some_and(|c| c.is_ascii_alphanumeric());
-    let n = digits(p);
-    if n == 3 && b.get(p + 3) == Some(&b'-') && digits(p + 4) == 4 && end_ok(p + 8) {
-        return Some(p + 8);
-    }
-    if (4..=6).contains(&n) && end_ok(p + n) {
-        return Some(p + n);
-    }
-    if b.get(p).is_some_and(u8::is_ascii_uppercase) && digits(p + 1) == 4 && end_ok(p + 5) {
-        return Some(p + 5);
-    }
-    // UK: outward (A9, A99, A9A, AA9, AA99, AA9A) space inward (9AA).
-    let mut q = p;
-    let letters = b[q..]
-        .iter()
-        .take(2)
-        .take_while(|c| c.is_ascii_uppercase())
-        .count();
-    if letters == 0 {
-        return None;
-    }
-    q += letters;
-    let d = digits(q);
-    if !(1..=2).contains(&d) {
-        return None;
-    }
-    q += d;
-    if b.get(q).is_some_and(u8::is_ascii_uppercase) {
-        q += 1;
-    }
-    if b.get(q) != Some(&b' ')
-        || !b.get(q + 1).is_some_and(u8::is_ascii_digit)
-        || !b.get(q + 2).is_some_and(u8::is_ascii_uppercase)
-        || !b.get(q + 3).is_some_and(u8::is_ascii_uppercase)
-        || !end_ok(q + 4)
-    {
-        return None;
-    }
-    Some(q + 4)
-}
-
-/// One to three capitalised words (`San Antonio`, `Winston-Salem`, `København K`).
-fn city(b: &[u8], p: usize) -> Option<usize> {
-    if !capitalised(b, p) {
-        return None;
-    }
-    let mut e = word(b, p)?;
-    if e - p < 2 {
-        return None;
-    }
-    for _ in 0..2 {
-        if b.get(e) == Some(&b' ') && capitalised(b, e + 1) {
-            let Some(we) = word(b, e + 1) else { break };
-            let n = we - e - 1;
-            if (n == 2 && b[e + 1..we].iter().all(u8::is_ascii_uppercase))
-                || (n == 1 && b.get(we).is_some_and(u8::is_ascii_alphanumeric))
-            {
-                break;
-            }
-            e = we;
-        } else {
-            break;
-        }
-    }
-    Some(e)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{corpus_cases, detect_only, id};
@@ -648,6 +494,15 @@ mod tests {
         assert_eq!(
             addrs("1 Medical Center Blvd, Winston-Salem, NC 27157."),
             ["1 Medical Center Blvd, Winston-Salem, NC 27157"]
+        );
+        // No comma between the city and the state: only with the ZIP code.
+        assert_eq!(
+            addrs("Deliver to 77 Massachusetts Ave, Cambridge MA 02139 today"),
+            ["77 Massachusetts Ave, Cambridge MA 02139"]
+        );
+        assert_eq!(
+            addrs("near 77 Massachusetts Ave, Cambridge MA office"),
+            ["77 Massachusetts Ave"]
         );
     }
 

@@ -16,6 +16,7 @@ pub(crate) mod date;
 mod email;
 mod iban;
 mod ip;
+mod locality;
 mod mrn;
 mod names;
 mod numbering;
