@@ -258,4 +258,5 @@ CASES = [
     C("email", "Meeting with ⟦PER|José Álvarez⟧ moved to Friday; ⟦PER|María Hernández⟧ joins from the Oxnard office at 10:30.", neg=[]),
     C("email", "Dear Hiring Manager, I am applying for the night nurse role at Henry Ford Hospital. I live near Virginia Beach and can start in May. — ⟦PER|Keisha Moore⟧", neg=["PLACE_NAME"]),
     C("order-email", "Ship to ⟦ADDR|77 Massachusetts Ave, Cambridge MA 02139⟧, gift wrap please. Order 55120, 2 items.", neg=["ORDER_ID"]),
+    C("chat", "Thanks so much, ⟦PER|Brian⟧! Good morning ⟦PER|Sarah⟧, the deck for the Standup is in the shared drive.", neg=[]),
 ]

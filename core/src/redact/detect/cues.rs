@@ -30,14 +30,15 @@ const ROLES: &[&[&str]] = &[
     &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
     &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
     &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
-    &["coworker"], &["teacher"], &["reports"],
+    &["coworker"], &["teacher"], &["reports"], &["so", "much"], &["very", "much"], &["a", "lot"],
 ];
 
 /// Prepositions and header words: the name must look like one (a known given name first).
 #[rustfmt::skip]
 const WEAK: &[&[&str]] = &[
     &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
-    &["ask", "for"], &["re"], &["under"], &["with"],
+    &["ask", "for"], &["re"], &["under"], &["with"], &["good", "morning"], &["good", "afternoon"],
+    &["good", "evening"],
 ];
 
 /// Label words that count only as a key or a field label (`"given":`, `Last: `).

@@ -499,6 +499,9 @@ mod tests {
         assert_eq!(people("Mme Camille Lefèvre, née"), ["Camille Lefèvre"]);
         assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
         assert_eq!(people("Dear Sarah, Hiring Manager here"), ["Sarah"]);
+        assert_eq!(people("Thanks so much, Brian!"), ["Brian"]);
+        assert_eq!(people("Good morning Sarah, hope you're well."), ["Sarah"]);
+        assert!(people("Good morning Standup crew, thanks a lot, Python folks").is_empty());
         assert_eq!(people("Dear Maria Lopez Manager"), ["Maria Lopez"]);
     }
 
