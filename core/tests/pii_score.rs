@@ -20,10 +20,10 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// Floors set from measurement (458 cases: 0.998 structured, 0.980 over the twelve) with a
+/// Floors set from measurement (463 cases: 1.000 structured, 0.990 over the twelve) with a
 /// margin of a few findings; issue 3's targets are 0.95 and 0.85, and a floor never goes lower.
 const MIN_EXACT_MICRO_F1_STRUCTURED: f64 = 0.98;
-const MIN_EXACT_MICRO_F1_ALL: f64 = 0.95;
+const MIN_EXACT_MICRO_F1_ALL: f64 = 0.97;
 /// Per-type exact-span F1 floors (measured minus a finding or two), so a regression in one
 /// detector fails even while the micro averages still pass.
 const MIN_EXACT_F1_PER_TYPE: &[(&str, f64)] = &[
@@ -38,7 +38,7 @@ const MIN_EXACT_F1_PER_TYPE: &[(&str, f64)] = &[
     ("DATE_OF_BIRTH", 0.95),
     ("MEDICAL_RECORD_NUMBER", 0.93),
     ("STREET_ADDRESS", 0.95),
-    ("PERSON", 0.92),
+    ("PERSON", 0.95),
 ];
 
 const STRUCTURED: [&str; 8] = [
