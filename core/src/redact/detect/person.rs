@@ -322,25 +322,18 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
 /// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
 /// Owner`): the run is a job title unless it holds a given name.
 fn role_follows(b: &[u8], end: usize) -> bool {
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
-        return false;
-    }
-    let w = &b[end + 1..];
-    let n = w.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    is_role_word(&w[..n])
+    word_after(b, end).is_some_and(is_role_word)
 }
 
 /// A capitalised place or institution word follows the run ending at `end` (`George
 /// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
 /// when the place is named after a person.
 fn place_follows(b: &[u8], end: usize) -> bool {
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+    let Some(w) = word_after(b, end) else {
         return false;
-    }
-    let w = &b[end + 1..];
-    let n = w.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    };
     let mut buf = [0u8; 16];
-    let Some(lower) = buf.get_mut(..n) else {
+    let Some(lower) = buf.get_mut(..w.len()) else {
         return false;
     };
     for (d, c) in lower.iter_mut().zip(w) {
@@ -379,7 +372,17 @@ fn place_follows(b: &[u8], end: usize) -> bool {
             | b"canyon"
             | b"creek"
             | b"bay"
+            | b"plaza"
     )
+}
+
+/// The capitalised ASCII word one space after `end`, if any.
+fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let w = &b[end + 1..];
+    Some(&w[..w.iter().take_while(|c| c.is_ascii_alphabetic()).count()])
 }
 
 /// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
