@@ -132,6 +132,7 @@ pub(crate) fn maybe_first_hashed(h: u64) -> bool {
 /// most words, the list the rest. Inlined: every capitalised word asks it, and once the
 /// stoplist grew the compiler stopped inlining it on its own (+2.6 % instructions per call of
 /// `find` on the mixed text).
+#[inline]
 pub(crate) fn is_stop_hashed(word: &[u8], h: u64) -> bool {
     static BITS: OnceLock<Vec<u64>> = OnceLock::new();
     static LIST: OnceLock<WordMap<()>> = OnceLock::new();
