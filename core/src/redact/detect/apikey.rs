@@ -112,8 +112,8 @@ static VENDOR_FIRST: [u64; 256] = {
 /// Key names after which a long opaque value is a secret (the last word of the name).
 #[rustfmt::skip]
 const SECRET_NAME_WORDS: &[&str] = &[
-    "secret", "token", "password", "passwd", "pwd", "pass", "passphrase", "apikey", "credential", "credentials",
-    "authorization", "auth", "bearer", "signature", "jwt",
+    "secret", "token", "password", "passwd", "pwd", "pass", "passphrase", "apikey", "credential",
+    "credentials", "authorization", "auth", "bearer", "signature", "jwt",
 ];
 static SECRET_NAMES: WordList = WordList::new(SECRET_NAME_WORDS);
 

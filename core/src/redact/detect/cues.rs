@@ -30,7 +30,8 @@ const ROLES: &[&[&str]] = &[
     &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
     &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
     &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
-    &["coworker"], &["teacher"], &["reports"], &["so", "much"], &["very", "much"], &["a", "lot"],
+    &["coworker"], &["teacher"], &["reports"], &["so", "much"], &["very", "much"],
+    &["a", "lot"],
 ];
 
 /// Prepositions and header words: the name must look like one (a known given name first).

@@ -329,51 +329,18 @@ fn role_follows(b: &[u8], end: usize) -> bool {
 /// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
 /// when the place is named after a person.
 fn place_follows(b: &[u8], end: usize) -> bool {
-    let Some(w) = word_after(b, end) else {
-        return false;
-    };
-    let mut buf = [0u8; 16];
-    let Some(lower) = buf.get_mut(..w.len()) else {
-        return false;
-    };
-    for (d, c) in lower.iter_mut().zip(w) {
-        *d = c.to_ascii_lowercase();
-    }
-    matches!(
-        &*lower,
-        b"hospital"
-            | b"clinic"
-            | b"university"
-            | b"college"
-            | b"school"
-            | b"institute"
-            | b"foundation"
-            | b"center"
-            | b"centre"
-            | b"memorial"
-            | b"library"
-            | b"museum"
-            | b"stadium"
-            | b"bridge"
-            | b"beach"
-            | b"street"
-            | b"avenue"
-            | b"boulevard"
-            | b"highway"
-            | b"station"
-            | b"airport"
-            | b"harbor"
-            | b"harbour"
-            | b"springs"
-            | b"falls"
-            | b"heights"
-            | b"island"
-            | b"valley"
-            | b"canyon"
-            | b"creek"
-            | b"bay"
-            | b"plaza"
-    )
+    #[rustfmt::skip]
+    const PLACE_WORDS: &[&str] = &[
+        "hospital", "clinic", "university", "college", "school", "institute", "foundation",
+        "center", "centre", "memorial", "library", "museum", "stadium", "bridge", "beach",
+        "street", "avenue", "boulevard", "highway", "station", "airport", "harbor", "harbour",
+        "springs", "falls", "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
+    ];
+    word_after(b, end).is_some_and(|w| {
+        PLACE_WORDS
+            .iter()
+            .any(|p| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// The capitalised ASCII word one space after `end`, if any.
