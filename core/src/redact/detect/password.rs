@@ -57,9 +57,7 @@ fn unquoted(b: &[u8], s: usize) -> Option<(usize, usize)> {
     while e < b.len() && e - s <= MAX && b[e] > b' ' && b[e] < 0x7f && !ends_unquoted(b[e]) {
         e += 1;
     }
-    if b.get(e)
-        .is_some_and(|&c| matches!(c, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'' | b'`'))
-    {
+    if b.get(e).is_some_and(|&c| opens_code(c)) {
         return None;
     }
     // A sentence's full stop is not part of the value.
@@ -70,10 +68,12 @@ fn unquoted(b: &[u8], s: usize) -> Option<(usize, usize)> {
 }
 
 fn ends_unquoted(c: u8) -> bool {
-    matches!(
-        c,
-        b',' | b';' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'<' | b'>' | b'"' | b'\'' | b'`'
-    )
+    matches!(c, b',' | b';' | b')' | b']' | b'}' | b'>') || opens_code(c)
+}
+
+/// A call, an index, a template or a string starts here.
+fn opens_code(c: u8) -> bool {
+    matches!(c, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'' | b'`')
 }
 
 /// A letter and a digit or symbol, and no sign of a template, a reference or a mask. In an

@@ -21,7 +21,7 @@ use super::names::{
 use super::table::column_is;
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, tokens_before, Tok};
+use crate::redact::text::{char_at, tokens_before, Tok, WordList};
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -329,19 +329,16 @@ fn role_follows(b: &[u8], end: usize) -> bool {
 /// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
 /// when the place is named after a person.
 fn place_follows(b: &[u8], end: usize) -> bool {
-    #[rustfmt::skip]
-    const PLACE_WORDS: &[&str] = &[
-        "hospital", "clinic", "university", "college", "school", "institute", "foundation",
-        "center", "centre", "memorial", "library", "museum", "stadium", "bridge", "beach",
-        "street", "avenue", "boulevard", "highway", "station", "airport", "harbor", "harbour",
-        "springs", "falls", "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
-    ];
-    word_after(b, end).is_some_and(|w| {
-        PLACE_WORDS
-            .iter()
-            .any(|p| w.eq_ignore_ascii_case(p.as_bytes()))
-    })
+    word_after(b, end).is_some_and(|w| PLACE_WORDS.contains(w))
 }
+
+#[rustfmt::skip]
+static PLACE_WORDS: WordList = WordList::new(&[
+    "hospital", "clinic", "university", "college", "school", "institute", "foundation", "center",
+    "centre", "memorial", "library", "museum", "stadium", "bridge", "beach", "street", "avenue",
+    "boulevard", "highway", "station", "airport", "harbor", "harbour", "springs", "falls",
+    "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
+]);
 
 /// The capitalised ASCII word one space after `end`, if any.
 fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
