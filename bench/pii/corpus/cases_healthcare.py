@@ -22,6 +22,8 @@ Foley catheter removed on day 2. Follow up with PCP in 1 week; call ⟦PH|(617) 
       neg=["ORDER_ID", "NON_DOB_DATE", "MEASUREMENT"]),
     C("fhir-json", """{"resourceType":"Patient","id":"pat-5821","identifier":[{"system":"urn:oid:2.16.840.1.113883.4.1","value":"⟦SSN|⟨ssn dash⟩⟧"},{"type":{"text":"MRN"},"value":"⟦MRN|A7781230⟧"}],"name":[{"family":"⟦PER|Nakamura⟧","given":["⟦PER|Kenji⟧"]}],"birthDate":"⟦DOB|1949-06-17⟧","telecom":[{"system":"phone","value":"⟦PH|+1 206 555 0134⟧"}]}""",
       neg=["OID"]),
+    C("clinical-note", "Patient Hx: HTN, DM2, OSA on CPAP. Pt Dx: community-acquired pneumonia. Patient Rx: amoxicillin 875 mg BID x 7d. Tx plan reviewed with ⟦PER|Rosa Delgado⟧ (daughter).",
+      neg=["MEASUREMENT"]),
     C("triage", "Triage note: 54M presents with chest pain radiating to L arm, onset 2h ago. Troponin pending. ECG shows ST elevation V2-V4. Cath lab activated at 14:32. No PII in this note.",
       neg=["MEASUREMENT"]),
     C("clinical-note", "Hx of Hashimoto's thyroiditis and Bell's palsy (2019, resolved). Family hx: father with Alzheimer's, mother with Graves' disease. Continue levothyroxine 88 mcg daily.",

@@ -202,6 +202,9 @@ const STOP: &[&str] = &[
     "hickman", "kussmaul", "cheyne", "mcburney", "romberg", "lachman", "phalen", "trendelenburg",
     "kegel", "braxton", "burkitt", "hirschsprung", "meckel", "wernicke", "korsakoff", "bayes",
     "markov", "fourier", "dijkstra", "lasix", "humira", "morbus",
+    // Clinical shorthand written with a capital after "Patient" or "Pt" (`Patient Hx: HTN`),
+    // where those cues admit any capitalised word.
+    "hx", "dx", "ddx", "rx", "tx", "sx", "fx",
     // Tech products and terms.
     "jenkins", "kafka", "gradle", "selenium", "django", "flask", "prometheus", "grafana",
     "zookeeper", "docker", "kubernetes", "redis", "mongo", "maven", "haskell", "perl", "scala",

@@ -504,6 +504,7 @@ mod tests {
             "Henry Ford Hospital and Johns Hopkins University",
             "Pearl Harbor, Palm Springs, Marina Bay, Niagara Falls",
             "father with Alzheimer's, mother with Graves' disease",
+            "Patient Hx: HTN, DM2. Pt Dx: pneumonia. Patient Rx: amoxicillin",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
