@@ -18,6 +18,8 @@ CASES = [
       neg=["ORDER_ID"]),
     C("hr", "Offer letter for ⟦PER|Isabella Costa⟧. Start date: April 1, 2024. Salary: $98,000. SSN on file: ⟦SSN|⟨ssn dash⟩⟧. Home: ⟦ADDR|1420 Park Avenue, Hoboken, NJ 07030⟧.",
       neg=["NON_DOB_DATE"]),
+    C("chat", "Looping in ⟦PER|Mary-Jane Watson⟧ and ⟦PER|Anne-Marie Dubois⟧ from legal. Their proxy strips Content-Type and sets Max-Age: 3600 on every response.",
+      neg=["TECH_TERM"]),
     C("chat", "my kid's school ID is 20240917 and locker 431, don't tell anyone haha",
       neg=["ORDER_ID"]),
     C("travel", "Booking ref QX7P2L for ⟦PER|Anna Kowalski⟧. Flight LH 1459 FRA→WAW on 12 May 2024, seat 14C. Passport ends 4471. Contact ⟦PH|+48 601 234 567⟧.",

@@ -152,8 +152,10 @@ pub(crate) fn is_stop_hashed(word: &[u8], h: u64) -> bool {
             .is_some()
 }
 
-/// False when the word (any case) is certainly not a given name; true when it may be one.
+/// False when the word (any case) is certainly not a given name; true when it may be one. A
+/// hyphenated word is judged by its first part, as [`flags`] does.
 pub(crate) fn maybe_first(word: &[u8]) -> bool {
+    let word = first_part(word);
     // `fx(lower(word))` without the buffer: the same bytes through the same hash.
     let (mut h, mut n, mut high) = (Fx::default(), 0usize, 0u8);
     for &c in word {
@@ -178,8 +180,34 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
     maybe_first_hashed(h)
 }
 
-/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of a word, any case, accents folded.
+/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of a word, any case, accents folded. A
+/// hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files never list, is a given
+/// name when its first part is one and a surname when its last part is one, unless a part is a
+/// stop word (then it is no name word at all).
 pub(crate) fn flags(word: &[u8]) -> u8 {
+    if first_part(word).len() == word.len() {
+        return word_flags(word);
+    }
+    let parts = word.split(|&c| c == b'-').map(word_flags);
+    let (mut first, mut last, mut stop) = (None, 0, 0);
+    for f in parts {
+        first.get_or_insert(f);
+        stop |= f & STOP_WORD;
+        last = f;
+    }
+    if stop != 0 {
+        return 0;
+    }
+    (first.unwrap_or(0) & FIRST) | (last & LAST)
+}
+
+/// `word` up to its first `-`.
+fn first_part(word: &[u8]) -> &[u8] {
+    &word[..memchr::memchr(b'-', word).unwrap_or(word.len())]
+}
+
+/// [`flags`] of a word without a `-`.
+fn word_flags(word: &[u8]) -> u8 {
     let (mut buf, mut heap) = ([0u8; 32], String::new());
     gazetteer_key(word, &mut buf, &mut heap).map_or(0, |w| words().get(w).copied().unwrap_or(0))
 }
@@ -260,6 +288,15 @@ mod tests {
         assert!(!is_first("Łukasz".as_bytes()));
         assert!(is_last(b"O'Brien"));
         assert!(FIRST_NAMES.lines().count() > 11000 && LAST_NAMES.lines().count() >= 40000);
+    }
+
+    #[test]
+    fn hyphenated_words_take_the_flags_of_their_parts() {
+        assert_eq!(flags(b"Mary-Jane") & FIRST, FIRST);
+        assert_eq!(flags(b"Smith-Jones") & (FIRST | LAST), LAST);
+        assert!(maybe_first(b"Mary-Jane") && maybe_first("José-Luis".as_bytes()));
+        // A stop word in any part: no name at all (`will` is one, `Smith` a surname).
+        assert_eq!(flags(b"Will-Smith"), 0);
     }
 
     /// Lookups fold accents off a word ([`fold`]), so the stoplist must be written folded.

@@ -473,6 +473,24 @@ mod tests {
     }
 
     #[test]
+    fn hyphenated_given_names_and_surnames() {
+        // Without the hyphen rule the run started at `Jane`, and `Mary-` stayed in the text.
+        assert_eq!(
+            people("Mary-Jane Watson joined the call."),
+            ["Mary-Jane Watson"]
+        );
+        assert_eq!(
+            people("Meeting with Anne-Marie Dubois at 3."),
+            ["Anne-Marie Dubois"]
+        );
+        assert_eq!(
+            people("Catherine Zeta-Jones starred."),
+            ["Catherine Zeta-Jones"]
+        );
+        assert!(people("Set Max-Age: 3600 and Content-Type: text/html").is_empty());
+    }
+
+    #[test]
     fn accented_names_meet_the_census_gazetteer() {
         // No cue, or only a weak one: the gazetteer must know both words, and the census
         // files spell them without accents.
