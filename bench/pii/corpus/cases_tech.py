@@ -14,6 +14,24 @@ CASES = [
     raise UserNotFound(f"no user {email}")
 users.UserNotFound: no user ⟦EM|jane.doe@example.com⟧""",
       neg=["FILE_NAME"]),
+    C("readme", """## Supported platforms
+
+- Linux
+- MacOS
+- RedoxOS
+
+```rust
+#[derive(Serialize)]
+struct Context {
+    name: String,
+    owner: Cow<'static, str>,
+}
+let span = Span::call_site();
+println!("Hello {}, I'm Python {}", user, version);
+```
+
+Maintained by ⟦PER|Brook Heisler⟧ (@bheisler).""",
+      neg=["TECH_TERM"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

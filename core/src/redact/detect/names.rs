@@ -240,7 +240,12 @@ const STOP: &[&str] = &[
     "heroku", "vercel", "alexa", "siri", "cortana", "terraform", "vagrant", "ansible", "jekyll",
     "gatsby", "angular", "react", "vue", "rails", "hibernate", "bazel", "tokio", "serde", "celery",
     "airflow", "pandas", "keras", "nagios", "zabbix", "ubuntu", "debian", "fedora", "postgres",
-    "mysql", "sqlite", "android", "windows", "chrome", "firefox",
+    "mysql", "sqlite", "android", "windows", "chrome", "firefox", "python", "javascript",
+    "typescript", "golang", "java",
+    // Type names, which follow `name:` in code (`name: String,`) as a name follows a label.
+    "string", "str", "cow", "vec", "option", "optional", "hashmap", "btreemap", "boolean",
+    "bool", "integer", "int", "float", "object", "array", "uuid", "datetime", "timestamp",
+    "dict", "tuple", "char", "bytes",
     // Common capitalised words.
     "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "who",
     "why", "how", "and", "but", "for", "not", "all", "any", "our", "your", "his", "her", "its",

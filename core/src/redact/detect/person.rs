@@ -249,7 +249,9 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         return;
     }
     let end = toks[toks.len() - 1].end;
-    if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0)) || place_follows(b, end)
+    if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
+        || place_follows(b, end)
+        || in_code(b, i, end)
     {
         return;
     }
@@ -274,7 +276,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let strong = title
         || labelled
         || (has(STRONG_CUE) && gap_ok(false, false))
-        || (dash_before(b, i) && signature_end(b, end))
+        || (dash_before(b, i) && signature_end(b, end) && !in_bullet_list(b, i))
         || line_speaker(b, i, end);
     let role = has(ROLE) && gap_ok(false, true);
     let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
@@ -339,6 +341,31 @@ static PLACE_WORDS: WordList = WordList::new(&[
     "boulevard", "highway", "station", "airport", "harbor", "harbour", "springs", "falls",
     "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
 ]);
+
+/// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
+/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`): names are never glued to these.
+fn in_code(b: &[u8], i: usize, end: usize) -> bool {
+    let after = &b[end..];
+    b[..i].ends_with(b"::")
+        || after.starts_with(b"::")
+        || matches!(after.first(), Some(b'<' | b'(' | b'}'))
+}
+
+/// The `- ` before `i` is a Markdown bullet, not a sign-off dash: the line before or after
+/// starts with a bullet too (`- Linux\n- MacOS\n- Windows`).
+fn in_bullet_list(b: &[u8], i: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &b[..i]).map_or(0, |k| k + 1);
+    let bullet_at = |p: usize| {
+        let line = &b[p..];
+        let indent = line.iter().take_while(|&&c| c == b' ').count();
+        matches!(&line[indent..], [b'-' | b'*', b' ', ..])
+    };
+    let before = line_start
+        .checked_sub(1)
+        .map(|nl| memchr::memrchr(b'\n', &b[..nl]).map_or(0, |k| k + 1));
+    let after = memchr::memchr(b'\n', &b[i..]).map(|k| i + k + 1);
+    before.is_some_and(bullet_at) || after.is_some_and(bullet_at)
+}
 
 /// The capitalised ASCII word one space after `end`, if any.
 fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
@@ -465,6 +492,7 @@ mod tests {
         );
         assert_eq!(people("Mme Camille Lefèvre, née"), ["Camille Lefèvre"]);
         assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
+        assert_eq!(people("See you Monday.\n- Paul\n"), ["Paul"]);
         assert_eq!(people("Dear Sarah, Hiring Manager here"), ["Sarah"]);
         assert_eq!(people("Thanks so much, Brian!"), ["Brian"]);
         assert_eq!(people("Good morning Sarah, hope you're well."), ["Sarah"]);
@@ -523,6 +551,12 @@ mod tests {
             "Pearl Harbor, Palm Springs, Marina Bay, Niagara Falls",
             "father with Alzheimer's, mother with Graves' disease",
             "Patient Hx: HTN, DM2. Pt Dx: pneumonia. Patient Rx: amoxicillin",
+            "struct Context {\n    name: String,\n}",
+            "let p = Person { name: Cow::from(x) };",
+            "use proc_macro_crate::{crate_name, FoundCrate};",
+            "println!(\"Hello {}, I'm Python {}\", user, version);",
+            "Supported:\n\n- Linux\n- MacOS\n- RedoxOS\n",
+            "Features:\n- HTTP Proxies\n- Cookie Store\n- WASM\n",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
