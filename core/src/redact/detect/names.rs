@@ -201,9 +201,10 @@ pub(crate) fn flags(word: &[u8]) -> u8 {
     (first.unwrap_or(0) & FIRST) | (last & LAST)
 }
 
-/// `word` up to its first `-`.
+/// `word` up to its first `-`. A plain loop: words are short, and `memchr`'s setup cost more
+/// than the search (+1.2 M instructions per 4 MiB of mixed text).
 fn first_part(word: &[u8]) -> &[u8] {
-    &word[..memchr::memchr(b'-', word).unwrap_or(word.len())]
+    &word[..word.iter().position(|&c| c == b'-').unwrap_or(word.len())]
 }
 
 /// [`flags`] of a word without a `-`.
