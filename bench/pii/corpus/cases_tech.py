@@ -32,6 +32,21 @@ println!("Hello {}, I'm Python {}", user, version);
 
 Maintained by ⟦PER|Brook Heisler⟧ (@bheisler).""",
       neg=["TECH_TERM"]),
+    C("readme", """## Install
+
+```sh
+git clone git@github.com:acme/widgets.git && npm link widgets
+```
+
+Link it with `npm link ms`. Instead of a token from the settings page, pass `auth: "personal-access-token123"` while testing.
+
+```js
+const memory = new WebAssembly.Memory({ initial: 256, maximum: 2147483648 / 65536 });
+const choices = [{ key: 'y', name: 'Overwrite' }, { key: 'x', name: 'Abort' }];
+```
+
+Questions: ⟦EM|maintainers@widgets.dev⟧ or ⟦PER|Tomás Ibarra⟧ (@tibarra).""",
+      neg=["TECH_TERM", "PLACEHOLDER_KEY", "AT_SIGN"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

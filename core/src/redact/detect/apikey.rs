@@ -466,11 +466,15 @@ pub(crate) fn placeholder(v: &[u8]) -> bool {
         b"1234567890",
         b"abcdefgh",
         b"ABCDEFGH",
+        // A value that names itself (`personal-access-token123`, `mytoken`): a docs example.
+        b"token",
+        b"Token",
+        b"TOKEN",
     ];
-    // One multi-pattern search: twenty `memmem` calls each built a searcher for a short value.
+    // One multi-pattern search: a `memmem` call per marker built a searcher for a short value.
     static SEARCHER: OnceLock<AhoCorasick> = OnceLock::new();
     let searcher = SEARCHER
-        .get_or_init(|| AhoCorasick::new(MARKERS).expect("twenty short literals always build"));
+        .get_or_init(|| AhoCorasick::new(MARKERS).expect("a few short literals always build"));
     if searcher.is_match(v) {
         return true;
     }
@@ -526,6 +530,8 @@ mod tests {
             "pkg ghp_short1",
             "the primary key: 1234",
             "token: <your-token-goes-here-123456>",
+            "new Octokit({ auth: `personal-access-token123` })",
+            "{ auth: \"mypersonalaccesstoken123\" }",
         ] {
             assert!(keys(s).is_empty(), "{s}: {:?}", keys(s));
         }

@@ -3,7 +3,8 @@
 //! The local part is letters, digits and `. _ % + -` (any script's letters too), at most 64
 //! bytes, never starting or ending with a dot; `=` and `:` end it, so `user=jane@x.org` and
 //! `mailto:jane@x.org` give `jane@x.org`. The domain is dot-separated labels with a final
-//! label of at least two letters. A `user:pass@host` inside a URL is left to the URL detector.
+//! label of at least two letters. A `user:pass@host` inside a URL is left to the URL detector,
+//! and a `user@host:path` remote is no address.
 
 use super::{Scan, MAX_EMAIL};
 use crate::redact::entity::id;
@@ -34,10 +35,18 @@ pub(crate) fn email_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     let s = local_start(b, at)?;
     let e = domain_end(b, at + 1)?;
     debug_assert!(e - s <= MAX_EMAIL);
-    if inside_url_userinfo(b, s) {
+    if inside_url_userinfo(b, s) || remote_path_after(b, e) {
         return None;
     }
     Some((s, e))
+}
+
+/// `git@github.com:org/repo.git`, `deploy@build-01:~/app`, `user@host:22`: an SSH/scp remote
+/// (a user on a host), not a mailbox. A colon that ends a sentence is followed by a space.
+fn remote_path_after(b: &[u8], e: usize) -> bool {
+    b.get(e) == Some(&b':')
+        && b.get(e + 1)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'~' | b'.' | b'_'))
 }
 
 fn local_start(b: &[u8], at: usize) -> Option<usize> {
@@ -191,5 +200,11 @@ mod tests {
             Some("jane@example.com")
         );
         assert_eq!(find(&format!("{}@example.com", "a".repeat(70))), None);
+        assert_eq!(find("git clone git@github.com:org/repo.git"), None);
+        assert_eq!(find("scp deploy@build-01.example.com:~/app ."), None);
+        assert_eq!(
+            find("Write to jane@example.com: she answers"),
+            Some("jane@example.com")
+        );
     }
 }

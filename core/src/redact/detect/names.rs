@@ -276,6 +276,10 @@ const STOP: &[&str] = &[
     "twilio", "sendgrid", "aws", "gcp", "azure", "oracle", "i", "a", "an", "in", "on", "at", "to",
     "of", "is", "be", "we", "he", "she", "they", "you", "me", "my", "if", "or", "so", "as", "by",
     "file", "line", "traceback", "exception", "error", "caused",
+    // Button and menu labels, which follow `name:` in UI code (`name: 'Abort'`); those that
+    // are also surnames (Close, Save, Show, View) are left to the gazetteer.
+    "abort", "cancel", "retry", "ignore", "overwrite", "skip", "submit", "continue", "apply",
+    "reset", "edit", "delete", "hide", "open", "exit", "quit", "next", "previous", "instead",
 ];
 
 #[cfg(test)]

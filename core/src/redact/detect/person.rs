@@ -258,11 +258,13 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
     tokens_before(b, i, 40, &mut cue_toks, 3);
     // The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`),
-    // a line break only after a sign-off.
+    // a line break only after a sign-off, no backtick (`npm link ms`. Instead: code, then
+    // prose).
     let gap = cue_toks.first().map(|t| &b[t.end..i]);
     let gap_ok = |title: bool, sign_off: bool| {
         gap.is_some_and(|g| {
             g.len() <= 4
+                && !g.contains(&b'`')
                 && (title || !g.iter().any(|&c| matches!(c, b'.' | b'?' | b';')))
                 && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
         })
@@ -557,6 +559,8 @@ mod tests {
             "println!(\"Hello {}, I'm Python {}\", user, version);",
             "Supported:\n\n- Linux\n- MacOS\n- RedoxOS\n",
             "Features:\n- HTTP Proxies\n- Cookie Store\n- WASM\n",
+            "just link it: `npm link ms`. Instead of the default one",
+            "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }

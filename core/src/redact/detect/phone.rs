@@ -22,7 +22,9 @@ static NOT_PHONE: Phrases = Phrases::new(&[
     &["serial"], &["pid"], &["uid"], &["ts"], &["timestamp"], &["epoch"], &["port"], &["zip"],
     &["version"], &["build"], &["isbn"], &["mrn"], &["mr"], &["chart"], &["record"], &["member"],
     &["imei"], &["iban"], &["ssn"], &["transaction"], &["txn"], &["batch"], &["lot"], &["claim"],
-    &["policy"], &["routing"], &["npi"],
+    &["policy"], &["routing"], &["npi"], &["max"], &["maximum"], &["min"], &["minimum"],
+    &["limit"], &["size"], &["bytes"], &["length"], &["count"], &["offset"], &["capacity"],
+    &["total"], &["seed"], &["nonce"], &["checksum"], &["hash"], &["block"], &["height"],
 ]);
 
 #[derive(Clone, Copy)]
@@ -319,6 +321,8 @@ mod tests {
             "555-123-4567",
             "v415.555.2671",
             "at 10:30:45",
+            "maximum: 2147483648 / 65536",
+            "size 4155552671 bytes",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
