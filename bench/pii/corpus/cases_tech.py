@@ -47,6 +47,22 @@ const choices = [{ key: 'y', name: 'Overwrite' }, { key: 'x', name: 'Abort' }];
 
 Questions: ⟦EM|maintainers@widgets.dev⟧ or ⟦PER|Tomás Ibarra⟧ (@tibarra).""",
       neg=["TECH_TERM", "PLACEHOLDER_KEY", "AT_SIGN"]),
+    C("python-source", """# Locale name aliasing, after a table by ⟦PER|Marc-Andre Lemburg⟧.
+windows_locale = {
+    0x0401: "ar_SA", # Arabic - Saudi Arabia
+    0x0c01: "ar_EG", # Arabic - Egypt
+    0x1009: "en_CA", # English - Canada
+}
+# S - Seconds
+# M - Minutes
+
+def lookup(module_or_name):
+    if isinstance(module_or_name, ModuleType):
+        return module_or_name.__name__, FrozenImporter._ORIGIN
+    bitness = {2147483647: "32bit"}
+    auth = base64.encodebytes(credentials).decode("ascii")
+    return Decimal('31.01875')""",
+      neg=["TECH_TERM", "PLACE_NAME", "MEASUREMENT"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

@@ -283,6 +283,10 @@ fn assignment_after_name(sc: &mut Scan<'_>, c: usize, name_end: usize) {
     while e > v && matches!(b[e - 1], b'.') {
         e -= 1;
     }
+    // `auth = base64.encodebytes(auth)`: a call, not a value.
+    if b.get(e) == Some(&b'(') {
+        return;
+    }
     let val = &b[v..e];
     if (16..=512).contains(&val.len()) && opaque(val) && !placeholder(val) {
         sc.push(id::API_KEY, v, e);
@@ -532,6 +536,7 @@ mod tests {
             "token: <your-token-goes-here-123456>",
             "new Octokit({ auth: `personal-access-token123` })",
             "{ auth: \"mypersonalaccesstoken123\" }",
+            "authorization = base64.decodebytes(authorization)",
         ] {
             assert!(keys(s).is_empty(), "{s}: {:?}", keys(s));
         }

@@ -42,18 +42,20 @@ const WEAK: &[&[&str]] = &[
     &["good", "evening"],
 ];
 
-/// Label words that count only as a key or a field label (`"given":`, `Last: `).
+/// Label words that count only as a key or a field label (`"given":`, `Last: `, `name=`): not
+/// in prose or code (`isinstance(name, ZipInfo)`, `m.__name__, Importer`).
 #[rustfmt::skip]
 const LABELS: &[&[&str]] = &[
     &["given"], &["family"], &["first"], &["last"], &["text"], &["card"], &["surname"],
-    &["firstname"], &["lastname"], &["fullname"], &["vorname"], &["nachname"],
+    &["firstname"], &["lastname"], &["fullname"], &["vorname"], &["nachname"], &["name"],
+    &["nombre"], &["nom"], &["prénom"],
 ];
 
 /// Cues that admit any capitalised token that is not a stop word (`Hi Priya`, `Dr. Okafor`).
 #[rustfmt::skip]
 const STRONG: &[&[&str]] = &[
     &["hi"], &["hello"], &["hey"], &["dear"], &["bonjour"], &["hej"], &["hola"], &["ciao"],
-    &["congrats"], &["name"], &["nombre"], &["nom"], &["prénom"], &["my", "name", "is"],
+    &["congrats"], &["my", "name", "is"],
     &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
 ];
 

@@ -275,6 +275,7 @@ const STOP: &[&str] = &[
     "google", "apple", "amazon", "microsoft", "github", "gitlab", "openai", "anthropic", "stripe",
     "twilio", "sendgrid", "aws", "gcp", "azure", "oracle", "i", "a", "an", "in", "on", "at", "to",
     "of", "is", "be", "we", "he", "she", "they", "you", "me", "my", "if", "or", "so", "as", "by",
+    "has", "have", "had", "been", "was", "were", "are", "does", "did",
     "file", "line", "traceback", "exception", "error", "caused",
     // Button and menu labels, which follow `name:` in UI code (`name: 'Abort'`); those that
     // are also surnames (Close, Save, Show, View) are left to the gazetteer.

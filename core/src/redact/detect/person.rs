@@ -272,13 +272,20 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let kinds = cue_kinds(b, &cue_toks);
     let has = |k: u8| kinds & k != 0;
     let title = has(TITLE) && gap_ok(true, false);
+    // A label needs its `:`, `=` or quote; "name" may also stand one space before the name in
+    // prose (`card 3588…, name Haruka Yamamoto`), never in code (`isinstance(name, ZipInfo)`).
+    let name_word = cue_toks
+        .first()
+        .is_some_and(|t| NAME_WORDS.contains(&b[t.start..t.end]));
     let labelled = has(LABEL)
         && gap_ok(false, false)
-        && gap.is_some_and(|g| g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')));
+        && gap.is_some_and(|g| {
+            g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')) || (name_word && g == b" ")
+        });
     let strong = title
         || labelled
         || (has(STRONG_CUE) && gap_ok(false, false))
-        || (dash_before(b, i) && signature_end(b, end) && !in_bullet_list(b, i))
+        || (dash_before(b, i) && signature_end(b, end) && !in_dash_list(b, i))
         || line_speaker(b, i, end);
     let role = has(ROLE) && gap_ok(false, true);
     let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
@@ -323,6 +330,9 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     sc.push(id::PERSON, i, end);
 }
 
+/// The label words that name a person's name ([`cues`](super::cues) has them as labels).
+static NAME_WORDS: WordList = WordList::new(&["name", "nombre", "nom"]);
+
 /// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
 /// Owner`): the run is a job title unless it holds a given name.
 fn role_follows(b: &[u8], end: usize) -> bool {
@@ -353,14 +363,17 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
         || matches!(after.first(), Some(b'<' | b'(' | b'}'))
 }
 
-/// The `- ` before `i` is a Markdown bullet, not a sign-off dash: the line before or after
-/// starts with a bullet too (`- Linux\n- MacOS\n- Windows`).
-fn in_bullet_list(b: &[u8], i: usize) -> bool {
+/// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
+/// bullet too (`- Linux\n- MacOS`), or pairs words with ` - ` too (`# Arabic - Egypt\n# Arabic -
+/// Iraq`, `# S - Seconds\n# M - Minutes`).
+fn in_dash_list(b: &[u8], i: usize) -> bool {
     let line_start = memchr::memrchr(b'\n', &b[..i]).map_or(0, |k| k + 1);
     let bullet_at = |p: usize| {
         let line = &b[p..];
+        let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
         let indent = line.iter().take_while(|&&c| c == b' ').count();
         matches!(&line[indent..], [b'-' | b'*', b' ', ..])
+            || memchr::memmem::find(line, b" - ").is_some()
     };
     let before = line_start
         .checked_sub(1)
@@ -495,6 +508,7 @@ mod tests {
         assert_eq!(people("Mme Camille Lefèvre, née"), ["Camille Lefèvre"]);
         assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
         assert_eq!(people("See you Monday.\n- Paul\n"), ["Paul"]);
+        assert_eq!(people("Thanks for the quick fix - Paul"), ["Paul"]);
         assert_eq!(people("Dear Sarah, Hiring Manager here"), ["Sarah"]);
         assert_eq!(people("Thanks so much, Brian!"), ["Brian"]);
         assert_eq!(people("Good morning Sarah, hope you're well."), ["Sarah"]);
@@ -559,6 +573,11 @@ mod tests {
             "println!(\"Hello {}, I'm Python {}\", user, version);",
             "Supported:\n\n- Linux\n- MacOS\n- RedoxOS\n",
             "Features:\n- HTTP Proxies\n- Cookie Store\n- WASM\n",
+            "0x0401: \"ar_SA\", # Arabic - Saudi Arabia\n0x0801: \"ar_IQ\", # Arabic - Iraq\n",
+            "# S - Seconds\n# M - Minutes\n# H - Hours\n",
+            "if isinstance(module_or_name, ModuleType):",
+            "'<module {!r}>'.format(m.__name__, FrozenImporter._ORIGIN)",
+            "EVEN IF THE AUTHOR HAS BEEN ADVISED OF THE POSSIBILITY",
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
         ] {

@@ -216,12 +216,17 @@ fn extension_at(b: &[u8], p: usize) -> bool {
         || lower.starts_with(b"ext")
 }
 
-/// Bare 10- or 13-digit runs starting with 1 are Unix timestamps (s / ms), not numbers.
+/// Bare 10- or 13-digit runs starting with 1 are Unix timestamps (s / ms), not numbers; 2^31
+/// and 2^32 (and one less), the commonest 10-digit numbers in code and logs, are limits.
 fn epoch_like(run: &[u8]) -> bool {
     matches!(run.len(), 10 | 13) && run[0] == b'1'
+        || matches!(
+            run,
+            b"2147483647" | b"2147483648" | b"4294967295" | b"4294967296"
+        )
 }
 
-/// Dotted quads, dates and times written with the same separators a phone uses.
+/// Dotted quads, decimals, dates and times written with the same separators a phone uses.
 fn looks_like_other_number(b: &[u8], g: &[Group]) -> bool {
     let len = |k: usize| g[k].end - g[k].start;
     let val = |k: usize| {
@@ -230,6 +235,11 @@ fn looks_like_other_number(b: &[u8], g: &[Group]) -> bool {
         })
     };
     if g.len() >= 4 && (1..4).all(|k| g[k].gap == b'.') && (0..4).all(|k| len(k) <= 3) {
+        return true;
+    }
+    // `31.01875`, `310.1875`: a decimal. Canada's 7-digit `310-xxxx` numbers made these valid,
+    // and dotted phone numbers have three groups or more (`415.555.2671`, `01.42.68.53.00`).
+    if g.len() == 2 && g[1].gap == b'.' {
         return true;
     }
     if g.len() >= 3 {
@@ -323,6 +333,8 @@ mod tests {
             "at 10:30:45",
             "maximum: 2147483648 / 65536",
             "size 4155552671 bytes",
+            "bitness = {2147483647: '32bit'}",
+            "Decimal('31.01875') and a mean of 310.1875",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
