@@ -63,6 +63,18 @@ def lookup(module_or_name):
     auth = base64.encodebytes(credentials).decode("ascii")
     return Decimal('31.01875')""",
       neg=["TECH_TERM", "PLACE_NAME", "MEASUREMENT"]),
+    C("changelog", """xft (2.1.8.2-8) unstable; urgency=low
+
+  * Upgrade to gettext-0.19.8.1 and build against zlib >= 1.2.2.3.
+  * Allocate gid 64040-64044 for the sandbox groups.
+  * Fix crash in testcase-minimized-fuzzer-5390364397928448 reported by ⟦EM|ossfuzz-bot@fuzz-infra.dev⟧.
+
+ -- ⟦PER|Dana Whitfield⟧ <⟦EM|dana@debian-mirror.org⟧>  Sun, 23 Jul 2006 03:17:32 -0400
+
+3.10 (2011-05-30)
+-----------------
+Upgraded to policy 3.5.5.0; the mirror moved to ⟦IP|198.51.100.23⟧.""",
+      neg=["VERSION", "ORDER_ID", "NON_DOB_DATE"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

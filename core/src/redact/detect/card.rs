@@ -76,7 +76,11 @@ pub(crate) fn issuer_ok(d: &[u8]) -> bool {
 /// A card number whose digits start the digit run at `i`.
 pub(super) fn card_at(sc: &mut Scan<'_>, i: usize) {
     let b = sc.b;
-    if i >= 2 && is_digit(b[i - 2]) && matches!(b[i - 1], b'-' | b'.') {
+    // The tail of a longer number, or of an identifier (`fuzzer-5390364397928448`).
+    if i >= 2
+        && (is_digit(b[i - 2]) && matches!(b[i - 1], b'-' | b'.')
+            || b[i - 2].is_ascii_alphabetic() && matches!(b[i - 1], b'-' | b'_'))
+    {
         return;
     }
     let mut digits = [0u8; 19];
@@ -206,6 +210,7 @@ mod tests {
         assert!(luhn(b"490154203237518") && !issuer_ok(b"490154203237518"));
         assert!(cards("imei: 356938035643809").is_empty());
         assert!(cards("x4111111111111111").is_empty());
+        assert!(cards("testcase-minimized-fuzzer-5390364397928448 | Bin").is_empty());
         assert!(
             cards("41111 11111 11111 1").is_empty(),
             "not grouped by four"

@@ -2,7 +2,8 @@
 //! the standard library's parsers.
 //!
 //! Rejected: a quad inside a longer dotted run (OIDs like `1.3.6.1.4.1`, 5-part versions), one
-//! glued to letters (`v1.2.3.4`), one after a version word (`version 10.0.0.1`), and colon runs
+//! glued to letters (`v1.2.3.4`), one after a version word (`version 10.0.0.1`) or in a package
+//! version (`xft (2.1.8.2-8)`, `zlib >= 1.2.2.3`), and colon runs
 //! that parse but read as code (`a::b`, a bare `::`). Port, brackets and `/prefix` stay outside
 //! the span; the zone stays inside.
 
@@ -16,7 +17,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 #[rustfmt::skip]
 static VERSION_WORDS: Phrases = Phrases::new(&[
     &["v"], &["ver"], &["version"], &["versions"], &["release"], &["build"], &["firmware"],
-    &["fw"], &["oid"], &["snmp"],
+    &["fw"], &["oid"], &["snmp"], &["policy"], &["changes"], &["upgrade"], &["upgraded"],
+    &["bump"], &["bumped"],
 ]);
 
 /// IPv4 at a digit-run start `i` (the caller checked that no letter or digit precedes).
@@ -44,7 +46,7 @@ pub(super) fn ipv4_at(sc: &mut Scan<'_>, i: usize) {
     if e + 1 < b.len() && b[e] == b'.' && is_digit(b[e + 1]) {
         return;
     }
-    if word_char_at(b, e) {
+    if word_char_at(b, e) || package_version(b, i, e) {
         return;
     }
     let Ok(text) = std::str::from_utf8(&b[i..e]) else {
@@ -58,6 +60,15 @@ pub(super) fn ipv4_at(sc: &mut Scan<'_>, i: usize) {
         return;
     }
     sc.push(id::IP_ADDRESS, i, e);
+}
+
+/// `xft (2.1.8.2-8)`, a Debian revision after the quad; `gettext-0.19.8.1`, a package name
+/// before it; or `zlib >= 1.2.2.3`, a version constraint.
+fn package_version(b: &[u8], i: usize, e: usize) -> bool {
+    let revision = b.get(e) == Some(&b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit);
+    let named = i >= 2 && matches!(b[i - 1], b'-' | b'_') && b[i - 2].is_ascii_alphanumeric();
+    let before = b[..i].trim_ascii_end();
+    revision || named || before.ends_with(b">=") || before.ends_with(b"<=")
 }
 
 fn hex(c: u8) -> bool {
@@ -164,6 +175,10 @@ mod tests {
         assert!(ips("version 10.0.0.1 released").is_empty());
         assert!(ips("256.1.1.1 and 1.2.3 and 01.02.03.04").is_empty());
         assert!(ips("build 10.0.19041.1").is_empty());
+        assert!(ips("xft (2.1.8.2-8) unstable; need zlib >= 1.2.2.3.").is_empty());
+        assert!(ips("Upgrade to gettext-0.19.8.1. Changes in 1.2.7.3 (13 Apr 2013)").is_empty());
+        assert!(ips("Upgraded to policy 3.5.5.0.").is_empty());
+        assert_eq!(ips("ping 10.1.2.3 - it is down"), ["10.1.2.3"]);
     }
 
     #[test]

@@ -129,6 +129,11 @@ fn rules(k: usize) -> Option<&'static Rules> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct RegionId(usize);
 
+/// The calling code of a region (1 for the US, Canada and the rest of the NANP).
+pub(crate) fn calling_code(region: RegionId) -> u16 {
+    table().regions[region.0].code
+}
+
 /// Looks up a region by its two-letter code (case-insensitive).
 pub(crate) fn region(code: &str) -> Option<RegionId> {
     table()

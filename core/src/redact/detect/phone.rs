@@ -6,7 +6,7 @@
 //! clock times, epoch-like bare runs, and numbers right after order/invoice/ticket/id words.
 //! The span runs from the `+`, `(` or first digit to the last digit; an extension stays out.
 
-use super::numbering::{valid_from, valid_international, RegionId};
+use super::numbering::{calling_code, valid_from, valid_international, RegionId};
 use super::phrases::Phrases;
 use super::Scan;
 use crate::redact::entity::id;
@@ -182,7 +182,13 @@ pub(super) fn phone_at(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
         let ok = if plus {
             n <= 15 && valid_international(d)
         } else {
-            region.is_some_and(|r| valid_from(r, d))
+            region.is_some_and(|r| {
+                valid_from(r, d)
+                    && (calling_code(r) != 1
+                        || d.starts_with("00")
+                        || d.starts_with("011")
+                        || nanp_grouping(&groups[..k]))
+            })
         };
         if ok {
             sc.push(id::PHONE, start, end);
@@ -214,6 +220,20 @@ fn extension_at(b: &[u8], p: usize) -> bool {
     let lower: Vec<u8> = rest.iter().map(u8::to_ascii_lowercase).collect();
     lower.starts_with(b"x") && lower.get(1).is_some_and(u8::is_ascii_digit)
         || lower.starts_with(b"ext")
+}
+
+/// How North American numbers are grouped (`415 555 2671`, `(415) 555-2671`, `1-800-555-0199`,
+/// `4155552671`, the 7-digit `310-2000`): a dialable digit string in another grouping is some
+/// other number (`64040-64044` is a range, `3.10 (2011` a version and a year).
+fn nanp_grouping(g: &[Group]) -> bool {
+    let mut lens = [0usize; MAX_GROUPS];
+    for (l, g) in lens.iter_mut().zip(g) {
+        *l = g.end - g.start;
+    }
+    matches!(
+        &lens[..g.len()],
+        [10] | [11] | [3, 3, 4] | [3, 7] | [6, 4] | [3, 4] | [1, 3, 3, 4] | [1, 3, 7] | [1, 10]
+    )
 }
 
 /// Bare 10- or 13-digit runs starting with 1 are Unix timestamps (s / ms), not numbers; 2^31
@@ -335,6 +355,8 @@ mod tests {
             "size 4155552671 bytes",
             "bitness = {2147483647: '32bit'}",
             "Decimal('31.01875') and a mean of 310.1875",
+            "Allocate gid 64040-64044 (grsec-tpe)",
+            "3.10 (2011-05-30)",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
