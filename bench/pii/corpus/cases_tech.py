@@ -75,6 +75,16 @@ def lookup(module_or_name):
 -----------------
 Upgraded to policy 3.5.5.0; the mirror moved to ⟦IP|198.51.100.23⟧.""",
       neg=["VERSION", "ORDER_ID", "NON_DOB_DATE"]),
+    C("changelog", """2022-10-07  ⟦PER|Marvin Schmidt⟧  <⟦EM|marv@exherbo.example⟧>
+
+\t* common/name-value.c (nvc_first): Allow for NULL arg.
+\t* src/names.c (read_next_name): Don't unquote the name.
+\t* free: Used field is now Total - Available
+\t* d/upstream/metadata: Update URLs for Bug-Database, Bug-Submit
+\t* Fix use of deprecated name XCBConnSetupSucessRep in a comment.
+
+o IO-481: Handle embedded null bytes. Thanks to ⟦PER|Isira Seneviratne⟧, ⟦PER|Gary Gregory⟧.""",
+      neg=["TECH_TERM"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

@@ -252,6 +252,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
         || place_follows(b, end)
         || in_code(b, i, end)
+        || toks.iter().any(|t| camel_case(&b[t.start..t.end]))
     {
         return;
     }
@@ -269,6 +270,10 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
                 && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
         })
     };
+    let first_known = toks
+        .iter()
+        .find(|t| !t.initial)
+        .is_some_and(|t| t.flags & FIRST != 0);
     let kinds = cue_kinds(b, &cue_toks);
     let has = |k: u8| kinds & k != 0;
     let title = has(TITLE) && gap_ok(true, false);
@@ -280,12 +285,17 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let labelled = has(LABEL)
         && gap_ok(false, false)
         && gap.is_some_and(|g| {
-            g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')) || (name_word && g == b" ")
+            // `nvc_first): Allow` closes a call: the label word was part of a code name.
+            (g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')) && !g.contains(&b')'))
+                || (name_word && g == b" ")
         });
     let strong = title
         || labelled
         || (has(STRONG_CUE) && gap_ok(false, false))
-        || (dash_before(b, i) && signature_end(b, end) && !in_dash_list(b, i))
+        || (dash_before(b, i)
+            && signature_end(b, end)
+            && !in_dash_list(b, i)
+            && (dash_opens_line(b, i) || first_known))
         || line_speaker(b, i, end);
     let role = has(ROLE) && gap_ok(false, true);
     let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
@@ -295,10 +305,6 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         return;
     }
     let named = |t: &NameTok| !t.initial;
-    let first_known = toks
-        .iter()
-        .find(|t| named(t))
-        .is_some_and(|t| t.flags & FIRST != 0);
     let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
     let multi = toks.iter().filter(|t| named(t)).count() >= 2;
     let initial_last = toks[0].initial && last_known;
@@ -314,7 +320,9 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         (first_known && (multi || toks.len() == 1))
             || initial_last
             || (multi && last_known)
-            || comma_first.is_some()
+            // After a weak cue, a lone word before `, FIRST` must be a known surname (`RE:
+            // Alvarez, Teresa`, not `URLs for Bug-Database, Bug-Submit`).
+            || (comma_first.is_some() && (toks.len() > 1 || toks[0].flags & LAST != 0))
             || mail_header_name(b, end)
     } else {
         (first_known && multi && last_known)
@@ -361,6 +369,32 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
     b[..i].ends_with(b"::")
         || after.starts_with(b"::")
         || matches!(after.first(), Some(b'<' | b'(' | b'}'))
+}
+
+/// The sign-off dash before `i` opens its line (`\n- Paul`, `\n— Grace Liu`). A dash inside a
+/// line signs off only a known given name (`Thanks for the fix - Paul`), not arithmetic or a
+/// label (`Total - Available`).
+fn dash_opens_line(b: &[u8], i: usize) -> bool {
+    let mut p = i;
+    while p > 0 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    // Past the dash: `-` is one byte, `—` and `–` three.
+    let dash_len = if b[p - 1] == b'-' { 1 } else { 3 };
+    let mut q = p - dash_len;
+    while q > 0 && matches!(b[q - 1], b' ' | b'-') {
+        q -= 1;
+    }
+    q == 0 || b[q - 1] == b'\n'
+}
+
+/// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
+/// name. Names have one at most (`McDonald`, `DeShawn`, `MacArthur`).
+fn camel_case(w: &[u8]) -> bool {
+    w.windows(2)
+        .filter(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
+        .nth(1)
+        .is_some()
 }
 
 /// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
@@ -509,6 +543,7 @@ mod tests {
         assert_eq!(people("thanks.\n— Grace Liu"), ["Grace Liu"]);
         assert_eq!(people("See you Monday.\n- Paul\n"), ["Paul"]);
         assert_eq!(people("Thanks for the quick fix - Paul"), ["Paul"]);
+        assert_eq!(people("-- Larry Hastings, 2013/11/23"), ["Larry Hastings"]);
         assert_eq!(people("Dear Sarah, Hiring Manager here"), ["Sarah"]);
         assert_eq!(people("Thanks so much, Brian!"), ["Brian"]);
         assert_eq!(people("Good morning Sarah, hope you're well."), ["Sarah"]);
@@ -578,6 +613,10 @@ mod tests {
             "if isinstance(module_or_name, ModuleType):",
             "'<module {!r}>'.format(m.__name__, FrozenImporter._ORIGIN)",
             "EVEN IF THE AUTHOR HAS BEEN ADVISED OF THE POSSIBILITY",
+            "free: Used field is now Total - Available\n",
+            "* common/name-value.c (nvc_first): Allow for NULL arg.",
+            "* d/upstream/metadata: Update URLs for Bug-Database, Bug-Submit\n",
+            "Fix use of deprecated name XCBConnSetupSucessRep in comment",
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
         ] {
