@@ -287,6 +287,39 @@ mod tests {
         }
     }
 
+    /// Context that decides a finding (a version constraint, a list of dashes, a sign-off) lies
+    /// further away than the stream keeps: every detector must read a bounded window, or the
+    /// stream and the whole text disagree.
+    #[test]
+    fn far_context_is_read_the_same_way_by_both() {
+        let pad = " ".repeat(5000);
+        let long = "x".repeat(5000);
+        let texts = [
+            format!("need zlib >={pad}1.2.3.4 ok"),
+            format!("# a - b {long}\n- Paul\nok"),
+            format!("thanks\n-{pad}Paul\nok"),
+            format!("thanks\n- Paul{pad}\nok"),
+            format!("Paul{pad}- Jane Smith\nok"),
+        ];
+        for text in &texts {
+            let whole = redactor().redact(text).unwrap().text;
+            for size in [1, 5, 64, 700] {
+                let chunks: Vec<String> = text
+                    .as_bytes()
+                    .chunks(size)
+                    .map(|c| String::from_utf8(c.to_vec()).unwrap())
+                    .collect();
+                let refs: Vec<&str> = chunks.iter().map(String::as_str).collect();
+                assert_eq!(
+                    streamed(&refs),
+                    whole,
+                    "chunk size {size}: {:?}",
+                    &text[..12]
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_hold_back_is_bounded() {
         let mut s = StreamRedactor::new(redactor());

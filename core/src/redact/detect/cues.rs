@@ -251,10 +251,14 @@ fn cue_entries(w: &[u8]) -> Option<Phrases> {
         .map(Vec::as_slice)
 }
 
+/// How many spaces may stand between a sign-off dash and the name (a bounded read: the stream
+/// redactor sees a bounded window).
+pub(super) const DASH_GAP: usize = 8;
+
 /// A sign-off dash (`— Grace Liu`, `- Paul`).
 pub(super) fn dash_before(b: &[u8], i: usize) -> bool {
     let mut p = i;
-    while p > 0 && b[p - 1] == b' ' {
+    while p > 0 && i - p < DASH_GAP && b[p - 1] == b' ' {
         p -= 1;
     }
     // `—` is E2 80 94 and `–` E2 80 93 in UTF-8.

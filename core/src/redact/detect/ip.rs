@@ -63,11 +63,16 @@ pub(super) fn ipv4_at(sc: &mut Scan<'_>, i: usize) {
 }
 
 /// `xft (2.1.8.2-8)`, a Debian revision after the quad; `gettext-0.19.8.1`, a package name
-/// before it; or `zlib >= 1.2.2.3`, a version constraint.
+/// before it; or `zlib >= 1.2.2.3`, a version constraint (at most two spaces before the quad:
+/// detectors read a bounded window, see [`super`]).
 fn package_version(b: &[u8], i: usize, e: usize) -> bool {
     let revision = b.get(e) == Some(&b'-') && b.get(e + 1).is_some_and(u8::is_ascii_digit);
     let named = i >= 2 && matches!(b[i - 1], b'-' | b'_') && b[i - 2].is_ascii_alphanumeric();
-    let before = b[..i].trim_ascii_end();
+    let mut p = i;
+    while p > 0 && i - p < 2 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    let before = &b[..p];
     revision || named || before.ends_with(b">=") || before.ends_with(b"<=")
 }
 

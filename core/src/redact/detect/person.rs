@@ -12,16 +12,16 @@
 //! followed by `'s` is an eponym or a possessive unless a title precedes it.
 
 use super::cues::{
-    cue_kinds, cue_possible, dash_before, is_cue_word, is_role_word, LABEL, ROLE, STRONG_CUE,
-    TITLE, WEAK_CUE,
+    cue_kinds, cue_possible, dash_before, is_cue_word, is_role_word, DASH_GAP, LABEL, ROLE,
+    STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::names::{
     flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST, STOP_WORD,
 };
 use super::table::column_is;
-use super::Scan;
+use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, tokens_before, Tok, WordList};
+use crate::redact::text::{char_at, tokens_before, Tok, WordList, MAX_LOOKBACK};
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -374,15 +374,16 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
 /// The sign-off dash before `i` opens its line (`\n- Paul`, `\n— Grace Liu`). A dash inside a
 /// line signs off only a known given name (`Thanks for the fix - Paul`), not arithmetic or a
 /// label (`Total - Available`).
+/// The caller checked [`dash_before`]; both read at most [`DASH_GAP`] bytes each way.
 fn dash_opens_line(b: &[u8], i: usize) -> bool {
     let mut p = i;
-    while p > 0 && b[p - 1] == b' ' {
+    while p > 0 && i - p < DASH_GAP && b[p - 1] == b' ' {
         p -= 1;
     }
     // Past the dash: `-` is one byte, `—` and `–` three.
     let dash_len = if b[p - 1] == b'-' { 1 } else { 3 };
-    let mut q = p - dash_len;
-    while q > 0 && matches!(b[q - 1], b' ' | b'-') {
+    let (dash, mut q) = (p - dash_len, p - dash_len);
+    while q > 0 && dash - q < DASH_GAP && matches!(b[q - 1], b' ' | b'-') {
         q -= 1;
     }
     q == 0 || b[q - 1] == b'\n'
@@ -400,19 +401,22 @@ fn camel_case(w: &[u8]) -> bool {
 /// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
 /// bullet too (`- Linux\n- MacOS`), or pairs words with ` - ` too (`# Arabic - Egypt\n# Arabic -
 /// Iraq`, `# S - Seconds\n# M - Minutes`).
+///
+/// It reads [`MAX_LOOKBACK`] bytes back and [`MAX_REACH`] ahead at most, as every detector
+/// does; a longer line is read as starting or ending there.
 fn in_dash_list(b: &[u8], i: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &b[..i]).map_or(0, |k| k + 1);
+    let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + MAX_REACH).min(b.len()));
+    let line_start = |end: usize| memchr::memrchr(b'\n', &b[lo..end]).map_or(lo, |k| lo + k + 1);
     let bullet_at = |p: usize| {
-        let line = &b[p..];
+        let line = &b[p..hi];
         let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
         let indent = line.iter().take_while(|&&c| c == b' ').count();
         matches!(&line[indent..], [b'-' | b'*', b' ', ..])
             || memchr::memmem::find(line, b" - ").is_some()
     };
-    let before = line_start
-        .checked_sub(1)
-        .map(|nl| memchr::memrchr(b'\n', &b[..nl]).map_or(0, |k| k + 1));
-    let after = memchr::memchr(b'\n', &b[i..]).map(|k| i + k + 1);
+    let here = line_start(i);
+    let before = (here > lo).then(|| line_start(here - 1));
+    let after = memchr::memchr(b'\n', &b[i..hi]).map(|k| i + k + 1);
     before.is_some_and(bullet_at) || after.is_some_and(bullet_at)
 }
 
@@ -500,6 +504,7 @@ fn mail_header_name(b: &[u8], end: usize) -> bool {
 fn signature_end(b: &[u8], end: usize) -> bool {
     b[end..]
         .iter()
+        .take(DASH_GAP)
         .take_while(|&&c| c != b'\n')
         .all(|&c| matches!(c, b',' | b'.' | b'!' | b' ' | b'\r'))
 }
