@@ -85,6 +85,19 @@ Upgraded to policy 3.5.5.0; the mirror moved to ⟦IP|198.51.100.23⟧.""",
 
 o IO-481: Handle embedded null bytes. Thanks to ⟦PER|Isira Seneviratne⟧, ⟦PER|Gary Gregory⟧.""",
       neg=["TECH_TERM"]),
+    C("js-source", """const K = new Int32Array([
+\t1116352408,
+\t1899447441,
+\t3049323471,
+\t3921009573,
+]);
+class HttpError extends Error {
+  constructor(message) { super(message); this.name = "HttpError"; }
+}
+// NaN is considered equal to NaN.
+const sample = { user_address: { street_name: 'Main St', zip_code: '94105' }, owner_name: "⟦PER|Priya Raman⟧" };
+const helpChoice = { key: 'h', name: 'Help' };""",
+      neg=["TECH_TERM", "ORDER_ID"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

@@ -281,6 +281,7 @@ const STOP: &[&str] = &[
     // are also surnames (Close, Save, Show, View) are left to the gazetteer.
     "abort", "cancel", "retry", "ignore", "overwrite", "skip", "submit", "continue", "apply",
     "reset", "edit", "delete", "hide", "open", "exit", "quit", "next", "previous", "instead",
+    "help", "returns", "return", "param", "throws", "example",
 ];
 
 #[cfg(test)]

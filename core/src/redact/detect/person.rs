@@ -252,7 +252,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
         || place_follows(b, end)
         || in_code(b, i, end)
-        || toks.iter().any(|t| camel_case(&b[t.start..t.end]))
+        || toks.iter().any(|t| code_name(&b[t.start..t.end]))
     {
         return;
     }
@@ -284,6 +284,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         .is_some_and(|t| NAME_WORDS.contains(&b[t.start..t.end]));
     let labelled = has(LABEL)
         && gap_ok(false, false)
+        && !(name_word && names_a_thing(b, &cue_toks))
         && gap.is_some_and(|g| {
             // `nvc_first): Allow` closes a call: the label word was part of a code name.
             (g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')) && !g.contains(&b')'))
@@ -341,6 +342,27 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
 /// The label words that name a person's name ([`cues`](super::cues) has them as labels).
 static NAME_WORDS: WordList = WordList::new(&["name", "nombre", "nom"]);
 
+/// The `name` label is a compound key naming a thing (`street_name: 'Main St'`,
+/// `file-name`, `host.name`), not a person.
+fn names_a_thing(b: &[u8], cue_toks: &[Tok]) -> bool {
+    let [name, qualifier, ..] = cue_toks else {
+        return false;
+    };
+    qualifier.end + 1 == name.start
+        && matches!(b[qualifier.end], b'_' | b'-' | b'.')
+        && THING_NAMES.contains(&b[qualifier.start..qualifier.end])
+}
+
+#[rustfmt::skip]
+static THING_NAMES: WordList = WordList::new(&[
+    "street", "company", "file", "host", "product", "app", "service", "bucket", "table", "column",
+    "field", "class", "module", "package", "function", "method", "var", "variable", "key",
+    "project", "repo", "branch", "tag", "image", "container", "pod", "node", "cluster", "db",
+    "database", "schema", "index", "queue", "topic", "event", "domain", "server", "device", "brand",
+    "business", "org", "organization", "team", "group", "role", "city", "country", "state",
+    "region", "zone", "bank", "store", "shop", "plan", "model", "item", "dir", "path", "type",
+]);
+
 /// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
 /// Owner`): the run is a job title unless it holds a given name.
 fn role_follows(b: &[u8], end: usize) -> bool {
@@ -390,12 +412,26 @@ fn dash_opens_line(b: &[u8], i: usize) -> bool {
 }
 
 /// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
-/// name. Names have one at most (`McDonald`, `DeShawn`, `MacArthur`).
-fn camel_case(w: &[u8]) -> bool {
-    w.windows(2)
+/// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
+/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`); `NaN` and `Infinity` are
+/// numbers.
+fn code_name(w: &[u8]) -> bool {
+    if matches!(w, b"NaN" | b"Infinity") {
+        return true;
+    }
+    const SUFFIXES: [&[u8]; 6] = [
+        b"Error",
+        b"Exception",
+        b"Warning",
+        b"Handler",
+        b"Factory",
+        b"Utils",
+    ];
+    let steps = w
+        .windows(2)
         .filter(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
-        .nth(1)
-        .is_some()
+        .count();
+    steps >= 2 || SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
 }
 
 /// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
@@ -622,6 +658,10 @@ mod tests {
             "* common/name-value.c (nvc_first): Allow for NULL arg.",
             "* d/upstream/metadata: Update URLs for Bug-Database, Bug-Submit\n",
             "Fix use of deprecated name XCBConnSetupSucessRep in comment",
+            "super(message); this.name = \"HttpError\"; e.name = 'IOException'",
+            "user_address: { street_name: 'Main St', zip_code: '94105' }",
+            "NaN is considered equal to NaN; Buffer.from(NaN)",
+            "- **Property name**: Returns the value; { key: 'h', name: 'Help' }",
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
         ] {

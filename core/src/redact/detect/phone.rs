@@ -169,7 +169,7 @@ pub(super) fn phone_at(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
         if !(7..=15 + 3).contains(&n) || n > digits.len() {
             continue;
         }
-        if k == 1 && !plus && epoch_like(&b[i..end]) {
+        if k == 1 && !plus && (epoch_like(&b[i..end]) || in_number_list(b, start, end)) {
             continue;
         }
         // The digits go on in the same rhythm (`3476 580798 93909`): part of a longer number.
@@ -244,6 +244,28 @@ fn epoch_like(run: &[u8]) -> bool {
             run,
             b"2147483647" | b"2147483648" | b"4294967295" | b"4294967296"
         )
+}
+
+/// A bare number in a comma-separated list of numbers (`1899447441,\n\t3049323471,`: a table
+/// of constants in code), judged by its neighbours within a few bytes.
+fn in_number_list(b: &[u8], start: usize, end: usize) -> bool {
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut p = end;
+    let next = if b.get(p) == Some(&b',') {
+        p += 1;
+        while p < b.len() && p - end < 8 && blank(b[p]) {
+            p += 1;
+        }
+        b.get(p).is_some_and(u8::is_ascii_digit)
+    } else {
+        false
+    };
+    let mut q = start;
+    while q > 0 && start - q < 8 && blank(b[q - 1]) {
+        q -= 1;
+    }
+    let prev = q >= 2 && b[q - 1] == b',' && is_digit(b[q - 2]);
+    next || prev
 }
 
 /// Dotted quads, decimals, dates and times written with the same separators a phone uses.
@@ -322,6 +344,7 @@ mod tests {
 
     #[test]
     fn common_forms() {
+        assert_eq!(phones("call 4155552671, or mail"), ["4155552671"]);
         assert_eq!(phones("call (415) 555-2671 now"), ["(415) 555-2671"]);
         assert_eq!(phones("call 415.555.2671."), ["415.555.2671"]);
         assert_eq!(phones("cell: +1 415 555 2671"), ["+1 415 555 2671"]);
@@ -357,6 +380,7 @@ mod tests {
             "Decimal('31.01875') and a mean of 310.1875",
             "Allocate gid 64040-64044 (grsec-tpe)",
             "3.10 (2011-05-30)",
+            "const K = new Int32Array([\n\t1899447441,\n\t3049323471,\n\t3921009573,\n",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
