@@ -255,8 +255,14 @@ fn cue_entries(w: &[u8]) -> Option<Phrases> {
 /// redactor sees a bounded window).
 pub(super) const DASH_GAP: usize = 8;
 
-/// A sign-off dash (`— Grace Liu`, `- Paul`).
+/// A sign-off dash (`— Grace Liu`, `- Paul`). Inlined: [`cue_possible`] asks it first, for
+/// nearly every capitalised word.
+#[inline]
 pub(super) fn dash_before(b: &[u8], i: usize) -> bool {
+    // Nearly every capitalised word asks this, and most follow a letter or a punctuation mark.
+    if i == 0 || !matches!(b[i - 1], b' ' | b'-' | 0x93 | 0x94) {
+        return false;
+    }
     let mut p = i;
     while p > 0 && i - p < DASH_GAP && b[p - 1] == b' ' {
         p -= 1;

@@ -207,8 +207,8 @@ fn first_part(word: &[u8]) -> &[u8] {
     &word[..word.iter().position(|&c| c == b'-').unwrap_or(word.len())]
 }
 
-/// [`flags`] of a word without a `-`.
-fn word_flags(word: &[u8]) -> u8 {
+/// [`flags`] of a word without a `-` (the caller knows: `person_at` read its letters).
+pub(crate) fn word_flags(word: &[u8]) -> u8 {
     let (mut buf, mut heap) = ([0u8; 32], String::new());
     gazetteer_key(word, &mut buf, &mut heap).map_or(0, |w| words().get(w).copied().unwrap_or(0))
 }

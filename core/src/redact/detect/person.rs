@@ -16,7 +16,8 @@ use super::cues::{
     STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::names::{
-    flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, Fx, FIRST, LAST, STOP_WORD,
+    flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, word_flags, Fx, FIRST, LAST,
+    STOP_WORD,
 };
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
@@ -206,7 +207,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         // proves the word is no given name, and then only the cue test can keep it.
         let cued = || cue_possible(b, i) || in_csv_cell(b, i);
         let f = if maybe_first_hashed(h.finish()) {
-            let f = flags(&b[i..e]);
+            let f = word_flags(&b[i..e]);
             if f & FIRST == 0 && !cued() {
                 return;
             }
@@ -215,7 +216,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
             if !cued() {
                 return;
             }
-            flags(&b[i..e])
+            word_flags(&b[i..e])
         };
         // The token `name_tok` reads here, with no second pass.
         let t0 = NameTok {
@@ -416,7 +417,11 @@ fn dash_opens_line(b: &[u8], i: usize) -> bool {
 /// class-name suffix (`HttpError`, `ArgumentError`, `IOException`); `NaN` and `Infinity` are
 /// numbers.
 fn code_name(w: &[u8]) -> bool {
-    if matches!(w, b"NaN" | b"Infinity") {
+    // Most name words have no capital after the first letter: done in one pass.
+    if !w.iter().skip(1).any(u8::is_ascii_uppercase) {
+        return w == b"Infinity";
+    }
+    if w == b"NaN" {
         return true;
     }
     const SUFFIXES: [&[u8]; 6] = [
