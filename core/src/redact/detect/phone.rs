@@ -246,25 +246,24 @@ fn epoch_like(run: &[u8]) -> bool {
         )
 }
 
-/// A bare number in a comma-separated list of numbers (`1899447441,\n\t3049323471,`: a table
-/// of constants in code), judged by its neighbours within a few bytes.
+/// A bare number in a table of numbers, one per line (`1899447441,\n\t3049323471,`: constants
+/// in code), judged by its neighbours within a few bytes. Numbers listed on one line
+/// (`4155552671, 4155552672`) may be phones and stay so.
 fn in_number_list(b: &[u8], start: usize, end: usize) -> bool {
     let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
     let mut p = end;
-    let next = if b.get(p) == Some(&b',') {
+    let next = b.get(p) == Some(&b',') && {
         p += 1;
         while p < b.len() && p - end < 8 && blank(b[p]) {
             p += 1;
         }
-        b.get(p).is_some_and(u8::is_ascii_digit)
-    } else {
-        false
+        b[end..p].contains(&b'\n') && b.get(p).is_some_and(u8::is_ascii_digit)
     };
     let mut q = start;
     while q > 0 && start - q < 8 && blank(b[q - 1]) {
         q -= 1;
     }
-    let prev = q >= 2 && b[q - 1] == b',' && is_digit(b[q - 2]);
+    let prev = q >= 2 && b[q - 1] == b',' && is_digit(b[q - 2]) && b[q..start].contains(&b'\n');
     next || prev
 }
 
@@ -345,6 +344,10 @@ mod tests {
     #[test]
     fn common_forms() {
         assert_eq!(phones("call 4155552671, or mail"), ["4155552671"]);
+        assert_eq!(
+            phones("numbers: 4155552671, 4155552672"),
+            ["4155552671", "4155552672"]
+        );
         assert_eq!(phones("call (415) 555-2671 now"), ["(415) 555-2671"]);
         assert_eq!(phones("call 415.555.2671."), ["415.555.2671"]);
         assert_eq!(phones("cell: +1 415 555 2671"), ["+1 415 555 2671"]);
