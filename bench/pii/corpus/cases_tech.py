@@ -98,6 +98,12 @@ class HttpError extends Error {
 const sample = { user_address: { street_name: 'Main St', zip_code: '94105' }, owner_name: "⟦PER|Priya Raman⟧" };
 const helpChoice = { key: 'h', name: 'Help' };""",
       neg=["TECH_TERM", "ORDER_ID"]),
+    C("git-log", """commit 52a3d6a04aa1f2c9e0b7d8e6f5a4c3b2a1908f7e
+Author: ⟦PER|Keith Packard⟧ <⟦EM|keithp@keithp.example⟧>
+Date:   Thu Dec 12 18:07:49 2019 +0100
+
+    Generate code for Meta 1.1 and link the Regular Manual Pages.""",
+      neg=["TECH_TERM", "NON_DOB_DATE", "HEX_ID"]),
     C("log", "2024-03-05T12:01:44.118Z INFO  http request method=GET path=/api/v2/orders/98213 status=200 client=⟦IP|203.0.113.45⟧ ua=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/122.0.6261.94\" dur_ms=41",
       neg=["VERSION", "ORDER_ID"]),
     C("env-file", "# .env (do not commit)\nOPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 156 -_⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug",

@@ -282,6 +282,12 @@ const STOP: &[&str] = &[
     "abort", "cancel", "retry", "ignore", "overwrite", "skip", "submit", "continue", "apply",
     "reset", "edit", "delete", "hide", "open", "exit", "quit", "next", "previous", "instead",
     "help", "returns", "return", "param", "throws", "example",
+    // Ordinary words the 1990 census lists as given names, which the SSA list's English-word
+    // filter (core/data/README.md) does not reach ("Regular Manual Pages", "Meta 1.1"), and
+    // the abbreviated months and weekdays that are no one's name ("Thu Mar  3 23:05:25").
+    "manual", "numbers", "many", "else", "era", "lean", "marry", "carry", "brain", "tiny",
+    "pasty", "sparkle", "meta", "feb", "apr", "jul", "aug", "sep", "sept", "oct", "nov", "tue",
+    "tues", "wed", "thu", "thurs", "fri", "sat",
 ];
 
 #[cfg(test)]

@@ -667,6 +667,7 @@ mod tests {
             "user_address: { street_name: 'Main St', zip_code: '94105' }",
             "NaN is considered equal to NaN; Buffer.from(NaN)",
             "- **Property name**: Returns the value; { key: 'h', name: 'Help' }",
+            "See the Regular Manual Pages; generate code for Meta 1.1; (e.g., Thu Mar  3 2005)",
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
         ] {
