@@ -64,7 +64,7 @@ const STRONG: &[&[&str]] = &[
 /// before the name, or "and" at any distance, or a sign-off dash. This is that test on the
 /// nearest word alone: a necessary condition, cheap enough to run on every capitalised word.
 pub(super) fn cue_possible(b: &[u8], i: usize) -> bool {
-    if dash_before(b, i) {
+    if sign_off_dash(b, i).is_some() {
         return true;
     }
     // The gap back to the nearest token: bytes that are not token bytes nor `#`, noting
@@ -255,24 +255,25 @@ fn cue_entries(w: &[u8]) -> Option<Phrases> {
 /// redactor sees a bounded window).
 pub(super) const DASH_GAP: usize = 8;
 
-/// A sign-off dash (`— Grace Liu`, `- Paul`). Inlined: [`cue_possible`] asks it first, for
-/// nearly every capitalised word.
+/// A sign-off dash (`— Grace Liu`, `- Paul`) before the name at `i`: where the dash starts.
+/// Inlined: [`cue_possible`] asks it first, for nearly every capitalised word.
 #[inline]
-pub(super) fn dash_before(b: &[u8], i: usize) -> bool {
+pub(super) fn sign_off_dash(b: &[u8], i: usize) -> Option<usize> {
     // Nearly every capitalised word asks this, and most follow a letter or a punctuation mark.
     if i == 0 || !matches!(b[i - 1], b' ' | b'-' | 0x93 | 0x94) {
-        return false;
+        return None;
     }
     let mut p = i;
     while p > 0 && i - p < DASH_GAP && b[p - 1] == b' ' {
         p -= 1;
     }
+    if p == 0 || p == i {
+        return None;
+    }
     // `—` is E2 80 94 and `–` E2 80 93 in UTF-8.
-    p > 0
-        && p < i
-        && match b[p - 1] {
-            b'-' => p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n',
-            0x93 | 0x94 => p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80,
-            _ => false,
-        }
+    match b[p - 1] {
+        b'-' if p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n' => Some(p - 1),
+        0x93 | 0x94 if p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80 => Some(p - 3),
+        _ => None,
+    }
 }

@@ -12,7 +12,7 @@
 //! followed by `'s` is an eponym or a possessive unless a title precedes it.
 
 use super::cues::{
-    cue_kinds, cue_possible, dash_before, is_cue_word, is_role_word, DASH_GAP, LABEL, ROLE,
+    cue_kinds, cue_possible, is_cue_word, is_role_word, sign_off_dash, DASH_GAP, LABEL, ROLE,
     STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::names::{
@@ -271,9 +271,10 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
                 && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
         })
     };
+    let named = |t: &NameTok| !t.initial;
     let first_known = toks
         .iter()
-        .find(|t| !t.initial)
+        .find(|t| named(t))
         .is_some_and(|t| t.flags & FIRST != 0);
     let kinds = cue_kinds(b, &cue_toks);
     let has = |k: u8| kinds & k != 0;
@@ -294,10 +295,11 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let strong = title
         || labelled
         || (has(STRONG_CUE) && gap_ok(false, false))
-        || (dash_before(b, i)
-            && signature_end(b, end)
-            && !in_dash_list(b, i)
-            && (dash_opens_line(b, i) || first_known))
+        || sign_off_dash(b, i).is_some_and(|dash| {
+            signature_end(b, end)
+                && !in_dash_list(b, i)
+                && (dash_opens_line(b, dash) || first_known)
+        })
         || line_speaker(b, i, end);
     let role = has(ROLE) && gap_ok(false, true);
     let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
@@ -306,7 +308,6 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     if possessive_after(b, i, end) && !title {
         return;
     }
-    let named = |t: &NameTok| !t.initial;
     let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
     let multi = toks.iter().filter(|t| named(t)).count() >= 2;
     let initial_last = toks[0].initial && last_known;
@@ -394,18 +395,12 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
         || matches!(after.first(), Some(b'<' | b'(' | b'}'))
 }
 
-/// The sign-off dash before `i` opens its line (`\n- Paul`, `\n— Grace Liu`). A dash inside a
-/// line signs off only a known given name (`Thanks for the fix - Paul`), not arithmetic or a
-/// label (`Total - Available`).
-/// The caller checked [`dash_before`]; both read at most [`DASH_GAP`] bytes each way.
-fn dash_opens_line(b: &[u8], i: usize) -> bool {
-    let mut p = i;
-    while p > 0 && i - p < DASH_GAP && b[p - 1] == b' ' {
-        p -= 1;
-    }
-    // Past the dash: `-` is one byte, `—` and `–` three.
-    let dash_len = if b[p - 1] == b'-' { 1 } else { 3 };
-    let (dash, mut q) = (p - dash_len, p - dash_len);
+/// The sign-off dash starting at `dash` (as [`sign_off_dash`] found it) opens its line (`\n-
+/// Paul`, `\n— Grace Liu`); at most [`DASH_GAP`] bytes before it are read. A dash inside a line
+/// signs off only a known given name (`Thanks for the fix - Paul`), not arithmetic or a label
+/// (`Total - Available`).
+fn dash_opens_line(b: &[u8], dash: usize) -> bool {
+    let mut q = dash;
     while q > 0 && dash - q < DASH_GAP && matches!(b[q - 1], b' ' | b'-') {
         q -= 1;
     }
