@@ -391,4 +391,8 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("k8s-yaml", "env:\n- name: DATABASE_URL\n  value: ⟦URL|postgres://svc:⟨alnum 20⟩@orders-db.internal:5432/orders⟧\n- name: LOG_LEVEL\n  value: info", neg=[]),
     C("chat", "the new GPU box is at ⟦IP|192.168.7.40⟧, ssh as your ldap user. ⟦PER|Tomasz⟧ set it up", neg=[]),
     C("config", "[smtp]\nhost = mail.internal\nuser = alerts\npassword = \"⟦KEY|Tr0ub4dor&3-x⟧\"\n# or: password = ${SMTP_PASSWORD}\nPGPASSWORD=⟦KEY|S3cr3t!Pw88⟧ psql -h db-1 -p 5432", neg=["PLACEHOLDER_KEY"]),
+    # AI models named in prompts: a weak cue ("to", "with", "For") or a greeting before a model
+    # family that is also a given name, or before a product.
+    C("chat", "For Claude Code, run the plugin install; with Gemma 2 on Ollama it falls back to Claude 3.5 Sonnet. Ask ⟦PER|Nina Patel⟧ (⟦EM|nina.patel@lexcorp.io⟧) for the eval numbers.", neg=["TECH_TERM"]),
+    C("support-ticket", "Hi ⟦PER|Claude⟧, the Copilot seat for our team was billed twice after we moved from Gemini Pro to Nova Pro. Thanks, ⟦PER|Ingrid Olsen⟧", neg=["TECH_TERM"]),
 ]

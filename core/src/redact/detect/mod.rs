@@ -19,6 +19,7 @@ mod ip;
 mod locality;
 mod mrn;
 mod names;
+mod namesakes;
 mod numbering;
 mod password;
 mod person;

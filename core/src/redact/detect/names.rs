@@ -243,6 +243,10 @@ const STOP: &[&str] = &[
     "airflow", "pandas", "keras", "nagios", "zabbix", "ubuntu", "debian", "fedora", "postgres",
     "mysql", "sqlite", "android", "windows", "chrome", "firefox", "python", "javascript",
     "typescript", "golang", "java",
+    // AI models and assistants that are no one's given name ("Hey Gemini", "Dear Copilot");
+    // those that are (Claude, Gemma) are judged by what follows them in person.rs.
+    "gemini", "copilot", "chatgpt", "gpt", "llama", "mistral", "mixtral", "grok", "ollama", "qwen",
+    "deepseek", "perplexity", "midjourney", "cohere",
     // Type names, which follow `name:` in code (`name: String,`) as a name follows a label.
     "string", "str", "cow", "vec", "option", "optional", "hashmap", "btreemap", "boolean",
     "bool", "integer", "int", "float", "object", "array", "uuid", "datetime", "timestamp",

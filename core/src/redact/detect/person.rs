@@ -12,13 +12,14 @@
 //! followed by `'s` is an eponym or a possessive unless a title precedes it.
 
 use super::cues::{
-    cue_kinds, cue_possible, is_cue_word, is_role_word, sign_off_dash, DASH_GAP, LABEL, ROLE,
-    STRONG_CUE, TITLE, WEAK_CUE,
+    cue_kinds, cue_possible, is_cue_word, sign_off_dash, DASH_GAP, LABEL, ROLE, STRONG_CUE, TITLE,
+    WEAK_CUE,
 };
 use super::names::{
     flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, word_flags, Fx, FIRST, LAST,
     STOP_WORD,
 };
+use super::namesakes::names_something_else;
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
@@ -47,12 +48,12 @@ fn is_particle(w: &[u8]) -> bool {
 
 #[derive(Clone, Copy)]
 pub(super) struct NameTok {
-    start: usize,
-    end: usize,
+    pub start: usize,
+    pub end: usize,
     initial: bool,
     upper: bool,
     /// The word's gazetteer [`flags`], read once by [`run`] (0 until then).
-    flags: u8,
+    pub flags: u8,
 }
 
 /// A name token at `p`: an upper-case letter then letters, with inner `'` or `-` joins; or an
@@ -250,11 +251,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         return;
     }
     let end = toks[toks.len() - 1].end;
-    if (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
-        || place_follows(b, end)
-        || in_code(b, i, end)
-        || toks.iter().any(|t| code_name(&b[t.start..t.end]))
-    {
+    if names_something_else(b, i, toks, end) {
         return;
     }
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
@@ -365,36 +362,6 @@ static THING_NAMES: WordList = WordList::new(&[
     "region", "zone", "bank", "store", "shop", "plan", "model", "item", "dir", "path", "type",
 ]);
 
-/// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
-/// Owner`): the run is a job title unless it holds a given name.
-fn role_follows(b: &[u8], end: usize) -> bool {
-    word_after(b, end).is_some_and(is_role_word)
-}
-
-/// A capitalised place or institution word follows the run ending at `end` (`George
-/// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
-/// when the place is named after a person.
-fn place_follows(b: &[u8], end: usize) -> bool {
-    word_after(b, end).is_some_and(|w| PLACE_WORDS.contains(w))
-}
-
-#[rustfmt::skip]
-static PLACE_WORDS: WordList = WordList::new(&[
-    "hospital", "clinic", "university", "college", "school", "institute", "foundation", "center",
-    "centre", "memorial", "library", "museum", "stadium", "bridge", "beach", "street", "avenue",
-    "boulevard", "highway", "station", "airport", "harbor", "harbour", "springs", "falls",
-    "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
-]);
-
-/// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
-/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`): names are never glued to these.
-fn in_code(b: &[u8], i: usize, end: usize) -> bool {
-    let after = &b[end..];
-    b[..i].ends_with(b"::")
-        || after.starts_with(b"::")
-        || matches!(after.first(), Some(b'<' | b'(' | b'}'))
-}
-
 /// The sign-off dash starting at `dash` (as [`sign_off_dash`] found it) opens its line (`\n-
 /// Paul`, `\n— Grace Liu`); at most [`DASH_GAP`] bytes before it are read. A dash inside a line
 /// signs off only a known given name (`Thanks for the fix - Paul`), not arithmetic or a label
@@ -405,33 +372,6 @@ fn dash_opens_line(b: &[u8], dash: usize) -> bool {
         q -= 1;
     }
     q == 0 || b[q - 1] == b'\n'
-}
-
-/// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
-/// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
-/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`); `NaN` and `Infinity` are
-/// numbers.
-fn code_name(w: &[u8]) -> bool {
-    // Most name words have no capital after the first letter: done in one pass.
-    if !w.iter().skip(1).any(u8::is_ascii_uppercase) {
-        return w == b"Infinity";
-    }
-    if w == b"NaN" {
-        return true;
-    }
-    const SUFFIXES: [&[u8]; 6] = [
-        b"Error",
-        b"Exception",
-        b"Warning",
-        b"Handler",
-        b"Factory",
-        b"Utils",
-    ];
-    let steps = w
-        .windows(2)
-        .filter(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
-        .count();
-    steps >= 2 || SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
 }
 
 /// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
@@ -454,15 +394,6 @@ fn in_dash_list(b: &[u8], i: usize) -> bool {
     let before = (here > lo).then(|| line_start(here - 1));
     let after = memchr::memchr(b'\n', &b[i..hi]).map(|k| i + k + 1);
     before.is_some_and(bullet_at) || after.is_some_and(bullet_at)
-}
-
-/// The capitalised ASCII word one space after `end`, if any.
-fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
-    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
-        return None;
-    }
-    let w = &b[end + 1..];
-    Some(&w[..w.iter().take_while(|c| c.is_ascii_alphabetic()).count()])
 }
 
 /// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a

@@ -1,0 +1,170 @@
+//! Runs of capitalised words that read as a name but name something else: a job title
+//! (`Hiring Manager`), a place named after someone (`Henry Ford Hospital`), an AI model
+//! (`Claude Sonnet`, `Gemma 2B`), or code (`Span::call_site`, `HttpError`). PERSON asks here
+//! after it has read a run and before it weighs the cues, so each veto holds under any cue.
+
+use super::cues::is_role_word;
+use super::names::FIRST;
+use super::person::NameTok;
+use crate::redact::text::{digit_run, WordList};
+
+/// The run `b[i..end]`, read as the name tokens `toks`, names something other than a person.
+pub(super) fn names_something_else(b: &[u8], i: usize, toks: &[NameTok], end: usize) -> bool {
+    (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
+        || place_follows(b, end)
+        || names_a_model(b, toks, end)
+        || in_code(b, i, end)
+        || toks.iter().any(|t| code_name(&b[t.start..t.end]))
+}
+
+/// A capitalised role word follows the run ending at `end` (`Hiring Manager`, `Product
+/// Owner`): the run is a job title unless it holds a given name.
+fn role_follows(b: &[u8], end: usize) -> bool {
+    word_after(b, end).is_some_and(is_role_word)
+}
+
+/// A capitalised place or institution word follows the run ending at `end` (`George
+/// Washington Bridge`, `Henry Ford Hospital`, `Virginia Beach`): the run names the place, even
+/// when the place is named after a person.
+fn place_follows(b: &[u8], end: usize) -> bool {
+    word_after(b, end).is_some_and(|w| PLACE_WORDS.contains(w))
+}
+
+/// The run names an AI model, not a person: a model family that is also a given name, then
+/// its tier or version (`Claude Sonnet`, `Claude Code`, `Gemma 2B`, `Claude 3.5 Sonnet`,
+/// `Nova Pro`). An LLM app's prompts name models all the time ("switched to Claude Opus").
+/// The family alone stays a name ("Thanks, Claude!"), as it may be someone's.
+fn names_a_model(b: &[u8], toks: &[NameTok], end: usize) -> bool {
+    let [family, rest @ ..] = toks else {
+        return false;
+    };
+    if rest.len() > 1 || !MODEL_FAMILIES.contains(&b[family.start..family.end]) {
+        return false;
+    }
+    match rest {
+        [tier] => MODEL_TIERS.contains(&b[tier.start..tier.end]),
+        _ => word_after(b, end).is_some_and(|w| MODEL_TIERS.contains(w)) || version_after(b, end),
+    }
+}
+
+/// A model version follows the word ending at `end`: a space, one or two digits, an optional
+/// `.` and digits, an optional size letter (`2`, `3.5`, `2B`, `4o`), then no more of a word.
+fn version_after(b: &[u8], end: usize) -> bool {
+    if b.get(end) != Some(&b' ') {
+        return false;
+    }
+    let mut k = end + 1;
+    let major = digit_run(b, k, 3);
+    if !(1..=2).contains(&major) {
+        return false;
+    }
+    k += major;
+    if b.get(k) == Some(&b'.') && b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+        k += 1 + digit_run(b, k + 1, 3);
+    }
+    if b.get(k)
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'b' | b'o' | b'k' | b'm'))
+    {
+        k += 1;
+    }
+    !b.get(k)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// AI model families that are also given names, and the tiers that follow them.
+static MODEL_FAMILIES: WordList =
+    WordList::new(&["claude", "gemma", "nova", "aya", "jasper", "ada"]);
+
+#[rustfmt::skip]
+static MODEL_TIERS: WordList = WordList::new(&[
+    "opus", "sonnet", "haiku", "instant", "code", "pro", "flash", "ultra", "nano", "lite", "micro",
+    "premier", "mini", "turbo", "expanse", "vision",
+]);
+
+#[rustfmt::skip]
+static PLACE_WORDS: WordList = WordList::new(&[
+    "hospital", "clinic", "university", "college", "school", "institute", "foundation", "center",
+    "centre", "memorial", "library", "museum", "stadium", "bridge", "beach", "street", "avenue",
+    "boulevard", "highway", "station", "airport", "harbor", "harbour", "springs", "falls",
+    "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
+]);
+
+/// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
+/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`): names are never glued to these.
+fn in_code(b: &[u8], i: usize, end: usize) -> bool {
+    let after = &b[end..];
+    b[..i].ends_with(b"::")
+        || after.starts_with(b"::")
+        || matches!(after.first(), Some(b'<' | b'(' | b'}'))
+}
+
+/// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
+/// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
+/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`); `NaN` and `Infinity` are
+/// numbers.
+fn code_name(w: &[u8]) -> bool {
+    // Most name words have no capital after the first letter: done in one pass.
+    if !w.iter().skip(1).any(u8::is_ascii_uppercase) {
+        return w == b"Infinity";
+    }
+    if w == b"NaN" {
+        return true;
+    }
+    const SUFFIXES: [&[u8]; 6] = [
+        b"Error",
+        b"Exception",
+        b"Warning",
+        b"Handler",
+        b"Factory",
+        b"Utils",
+    ];
+    let steps = w
+        .windows(2)
+        .filter(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
+        .count();
+    steps >= 2 || SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
+}
+
+/// The capitalised ASCII word one space after `end`, if any.
+fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
+    if b.get(end) != Some(&b' ') || !b.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let w = &b[end + 1..];
+    Some(&w[..w.iter().take_while(|c| c.is_ascii_alphabetic()).count()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_only, id};
+
+    fn people(s: &str) -> Vec<&str> {
+        detect_only(s, id::PERSON)
+    }
+
+    #[test]
+    fn ai_models_are_not_people() {
+        // Each of these gave a PERSON before: a weak cue ("to", "with", "For") then a given
+        // name, or a greeting before a product.
+        for s in [
+            "We switched from GPT-4o to Claude Opus for the long documents.",
+            "Set model to Claude Instant, then to Claude 3.5 Sonnet.",
+            "For Claude Code, you can also install via the plugin marketplace:",
+            "Deploy Ollama with Gemma 2 and Phi 3; then with Gemma 2B.",
+            "We moved to Nova Pro and Aya Expanse last week.",
+            "Hey Gemini, what's new? Dear Copilot, please write tests. Dear ChatGPT,",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+    }
+
+    #[test]
+    fn model_families_stay_names_without_a_tier_or_version() {
+        assert_eq!(people("I met with Gemma yesterday."), ["Gemma"]);
+        assert_eq!(people("Thanks, Claude!"), ["Claude"]);
+        assert_eq!(people("Dr. Claude Bernard, 64"), ["Claude Bernard"]);
+        // A number that is no version: a phone, a year, a room.
+        assert_eq!(people("meeting with Gemma 2024-05-01"), ["Gemma"]);
+        assert_eq!(people("meeting with Gemma 123 times"), ["Gemma"]);
+    }
+}
