@@ -395,4 +395,5 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     # family that is also a given name, or before a product.
     C("chat", "For Claude Code, run the plugin install; with Gemma 2 on Ollama it falls back to Claude 3.5 Sonnet. Ask ⟦PER|Nina Patel⟧ (⟦EM|nina.patel@lexcorp.io⟧) for the eval numbers.", neg=["TECH_TERM"]),
     C("support-ticket", "Hi ⟦PER|Claude⟧, the Copilot seat for our team was billed twice after we moved from Gemini Pro to Nova Pro. Thanks, ⟦PER|Ingrid Olsen⟧", neg=["TECH_TERM"]),
+    C("chat", "Before the Monte Carlo simulation, fine-tune with LoRA and use Xavier initialization; ⟦PER|Tomás Ibarra⟧ owns the eval (⟦EM|tomas.ibarra@quantlab.ai⟧).", neg=["EPONYM", "TECH_TERM"]),
 ]

@@ -89,6 +89,31 @@ static PLACE_WORDS: WordList = WordList::new(&[
     "heights", "island", "valley", "canyon", "creek", "bay", "plaza",
 ]);
 
+/// A lower-case term follows the run ending at `end` (`Monte Carlo simulation`, `Xavier
+/// initialization`): the run names a method after its inventor. PERSON asks only when no
+/// strong cue or role stands before the run, as "Patient Mary Jones method of contact" is a
+/// person still.
+pub(super) fn names_a_term(b: &[u8], end: usize) -> bool {
+    if b.get(end) != Some(&b' ') {
+        return false;
+    }
+    let w = &b[end + 1..];
+    let w = &w[..w
+        .iter()
+        .take(16)
+        .take_while(|c| c.is_ascii_lowercase())
+        .count()];
+    TERM_WORDS.contains(w)
+}
+
+#[rustfmt::skip]
+static TERM_WORDS: WordList = WordList::new(&[
+    "method", "methods", "simulation", "simulations", "theorem", "algorithm", "distribution",
+    "effect", "principle", "equation", "equations", "transform", "paradox", "conjecture",
+    "inequality", "estimator", "kinetics", "initialization", "optimizer", "integral",
+    "criterion", "correction", "coefficient", "curve",
+]);
+
 /// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
 /// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`): names are never glued to these.
 fn in_code(b: &[u8], i: usize, end: usize) -> bool {
@@ -100,8 +125,8 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
 
 /// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
 /// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
-/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`); `NaN` and `Infinity` are
-/// numbers.
+/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`) or into an acronym (`LoRA`);
+/// `NaN` and `Infinity` are numbers.
 fn code_name(w: &[u8]) -> bool {
     // Most name words have no capital after the first letter: done in one pass.
     if !w.iter().skip(1).any(u8::is_ascii_uppercase) {
@@ -122,7 +147,18 @@ fn code_name(w: &[u8]) -> bool {
         .windows(2)
         .filter(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
         .count();
-    steps >= 2 || SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
+    steps >= 2
+        || SUFFIXES.iter().any(|s| w.len() > s.len() && w.ends_with(s))
+        || (acronym_tail(w) && !w.starts_with(b"Mc") && !w.starts_with(b"Mac"))
+}
+
+/// A lower-case letter, then two capitals (`LoRA`, `PyPI`, `GraphQL`): an acronym glued to a
+/// word. A name's inner capital starts a lower-case part (`DeShawn`), except after `Mc` and
+/// `Mac` in records that write the rest in capitals (`McDONALD`), which the caller excepts.
+fn acronym_tail(w: &[u8]) -> bool {
+    w.windows(3).any(|p| {
+        p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase() && p[2].is_ascii_uppercase()
+    })
 }
 
 /// The capitalised ASCII word one space after `end`, if any.
@@ -156,6 +192,27 @@ mod tests {
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
+    }
+
+    #[test]
+    fn eponymous_terms_and_acronyms_are_not_people() {
+        for s in [
+            "Run a Monte Carlo simulation first.",
+            "Use Adam optimizer with Xavier initialization.",
+            "Fine-tune with LoRA and QLoRA adapters.",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+        // A cue still wins over a term, and `Mc` records keep their capitals.
+        assert_eq!(
+            people("Patient Mary Jones method of contact: phone"),
+            ["Mary Jones"]
+        );
+        assert_eq!(people("PATIENT: McDONALD, JOHN  MRN"), ["McDONALD, JOHN"]);
+        assert_eq!(
+            people("Please have John Smith process the refund."),
+            ["John Smith"]
+        );
     }
 
     #[test]

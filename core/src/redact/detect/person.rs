@@ -19,7 +19,7 @@ use super::names::{
     flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, word_flags, Fx, FIRST, LAST,
     STOP_WORD,
 };
-use super::namesakes::names_something_else;
+use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
@@ -302,7 +302,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
     sc.toks = cue_toks;
 
-    if possessive_after(b, i, end) && !title {
+    if (possessive_after(b, i, end) && !title) || (names_a_term(b, end) && !(strong || role)) {
         return;
     }
     let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
