@@ -396,4 +396,7 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("chat", "For Claude Code, run the plugin install; with Gemma 2 on Ollama it falls back to Claude 3.5 Sonnet. Ask ⟦PER|Nina Patel⟧ (⟦EM|nina.patel@lexcorp.io⟧) for the eval numbers.", neg=["TECH_TERM"]),
     C("support-ticket", "Hi ⟦PER|Claude⟧, the Copilot seat for our team was billed twice after we moved from Gemini Pro to Nova Pro. Thanks, ⟦PER|Ingrid Olsen⟧", neg=["TECH_TERM"]),
     C("chat", "Before the Monte Carlo simulation, fine-tune with LoRA and use Xavier initialization; ⟦PER|Tomás Ibarra⟧ owns the eval (⟦EM|tomas.ibarra@quantlab.ai⟧).", neg=["EPONYM", "TECH_TERM"]),
+    # Rust pasted into a prompt: typed constants, struct fields whose types follow `name:`,
+    # paths to constants that parse as IPv6.
+    C("code", "pub const MS_MGC_VAL: u32 = 3236757504;\npub const CLONE_INTO_CGROUP: u64 = 8589934592;\n#[repr(C)]\npub struct Sym {\n    pub st_name: Elf32_Word,\n    pub name: Ident,\n    family: ToolFamily,\n}\n// owner: ⟦PER|Wojciech Nowak⟧ <⟦EM|w.nowak@kernel-tools.dev⟧>\nassert_eq!(f32::E, e);", neg=["TECH_TERM", "ORDER_ID"]),
 ]

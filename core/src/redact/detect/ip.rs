@@ -147,13 +147,16 @@ pub(super) fn ipv6_around(sc: &mut Scan<'_>, c: usize) -> usize {
     run_end.max(e)
 }
 
-/// Parses as IPv6 is not enough in code and prose: `a::b`, `::`, `dead::beef` parse too.
+/// Parses as IPv6 is not enough in code and prose: `a::b`, `::`, `dead::beef` parse too, and
+/// so do Rust paths to constants (`f32::E`), which mix cases as no written address does.
 fn plausible_v6(t: &str) -> bool {
     if t == "::1" {
         return true;
     }
     let groups = t.split(':').filter(|g| !g.is_empty()).count();
-    t.matches(':').count() >= 2 && groups >= 2 && t.bytes().any(|c| c.is_ascii_digit())
+    let one_case =
+        !(t.bytes().any(|c| c.is_ascii_lowercase()) && t.bytes().any(|c| c.is_ascii_uppercase()));
+    t.matches(':').count() >= 2 && groups >= 2 && one_case && t.bytes().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -210,5 +213,10 @@ mod tests {
         assert!(ips("use std::net::Ipv6Addr; a::b; x :: Int; 12:30:45").is_empty());
         assert!(ips("mac 00:1A:2B:3C:4D:5E").is_empty());
         assert!(ips("dead::beef").is_empty());
+        assert!(ips("assert_eq!(f16::E, e); let x = f32::E * 2.0;").is_empty());
+        assert_eq!(
+            ips("upper FE80::1FF:FE23:4567:890A"),
+            ["FE80::1FF:FE23:4567:890A"]
+        );
     }
 }

@@ -115,17 +115,26 @@ static TERM_WORDS: WordList = WordList::new(&[
 ]);
 
 /// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
-/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`): names are never glued to these.
+/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`, `use nom::{Err, …}`), or the start of
+/// an identifier that digits then more letters continue (`Elf32_Word`, `Utf8Error`): names
+/// are never glued to these. Digits alone may end a user name that holds a name (`Jane2`).
 fn in_code(b: &[u8], i: usize, end: usize) -> bool {
     let after = &b[end..];
+    let digits = after.iter().take(16).take_while(|c| c.is_ascii_digit()).count();
     b[..i].ends_with(b"::")
+        || b[..i].ends_with(b"::{")
         || after.starts_with(b"::")
         || matches!(after.first(), Some(b'<' | b'(' | b'}'))
+        || (digits > 0
+            && after
+                .get(digits)
+                .is_some_and(|&c| c == b'_' || c.is_ascii_alphabetic()))
 }
 
 /// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
 /// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
-/// class-name suffix (`HttpError`, `ArgumentError`, `IOException`) or into an acronym (`LoRA`);
+/// class-name suffix (`HttpError`, `IOException`, `HeaderName`, `ToolFamily`) or into an
+/// acronym (`LoRA`);
 /// `NaN` and `Infinity` are numbers.
 fn code_name(w: &[u8]) -> bool {
     // Most name words have no capital after the first letter: done in one pass.
@@ -135,13 +144,24 @@ fn code_name(w: &[u8]) -> bool {
     if w == b"NaN" {
         return true;
     }
-    const SUFFIXES: [&[u8]; 6] = [
+    const SUFFIXES: [&[u8]; 17] = [
         b"Error",
         b"Exception",
         b"Warning",
         b"Handler",
         b"Factory",
         b"Utils",
+        b"Name",
+        b"Type",
+        b"Kind",
+        b"Family",
+        b"Function",
+        b"Config",
+        b"Options",
+        b"Builder",
+        b"Serialize",
+        b"Deserialize",
+        b"Context",
     ];
     let steps = w
         .windows(2)
@@ -213,6 +233,20 @@ mod tests {
             people("Please have John Smith process the refund."),
             ["John Smith"]
         );
+    }
+
+    #[test]
+    fn rust_types_are_not_people() {
+        for s in [
+            "/// # use nom::{Err, error::{Error, ErrorKind}, Needed, IResult};",
+            "pub struct Sym {\n    pub st_name: Elf32_Word,\n    pub name: Ident,\n}",
+            "    attr_name: Symbol,\n    pub(crate) family: ToolFamily,\n    kind: PointType,",
+            "the \"name\" QName of xsl:element; #[derive(BorshSerialize)] name: HeaderName",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+        // Digits alone after a name end a user name that holds it.
+        assert_eq!(people("user: Jane2 logged in"), ["Jane"]);
     }
 
     #[test]

@@ -25,6 +25,10 @@ static NOT_PHONE: Phrases = Phrases::new(&[
     &["policy"], &["routing"], &["npi"], &["max"], &["maximum"], &["min"], &["minimum"],
     &["limit"], &["size"], &["bytes"], &["length"], &["count"], &["offset"], &["capacity"],
     &["total"], &["seed"], &["nonce"], &["checksum"], &["hash"], &["block"], &["height"],
+    // Integer types, before a constant's value in code (`pub const MS_MGC_VAL: u32 =
+    // 3236757504;`, as bindings to C headers are full of).
+    &["u32"], &["u64"], &["u128"], &["i32"], &["i64"], &["i128"], &["usize"], &["isize"],
+    &["c_int"], &["c_uint"], &["c_long"], &["c_ulong"], &["uint"], &["dword"], &["qword"],
 ]);
 
 #[derive(Clone, Copy)]
@@ -384,6 +388,8 @@ mod tests {
             "Allocate gid 64040-64044 (grsec-tpe)",
             "3.10 (2011-05-30)",
             "const K = new Int32Array([\n\t1899447441,\n\t3049323471,\n\t3921009573,\n",
+            "pub const MS_MGC_VAL: u32 = 3236757504;\npub const SELINUX_MAGIC: u32 = 4185718668;",
+            "pub const CLONE_INTO_CGROUP: u64 = 8589934592;",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
