@@ -399,4 +399,8 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     # Rust pasted into a prompt: typed constants, struct fields whose types follow `name:`,
     # paths to constants that parse as IPv6.
     C("code", "pub const MS_MGC_VAL: u32 = 3236757504;\npub const CLONE_INTO_CGROUP: u64 = 8589934592;\n#[repr(C)]\npub struct Sym {\n    pub st_name: Elf32_Word,\n    pub name: Ident,\n    family: ToolFamily,\n}\n// owner: ⟦PER|Wojciech Nowak⟧ <⟦EM|w.nowak@kernel-tools.dev⟧>\nassert_eq!(f32::E, e);", neg=["TECH_TERM", "ORDER_ID"]),
+    # C, C++ and TypeScript pasted into a prompt: spec sections, ASN.1 constants, pointers,
+    # member access, `::` paths, type annotations after `name:`, sizes, placeholder keys.
+    C("code", "/* see section 9.4.2.251 */\n#define V_ASN1_OCTET_STRING 4\nstatic inline bool doit(const From *Val) { return Symbols.size() > 0; }\n  using llvm::Pass::doInitialization;\n// maintainer: ⟦PER|Keith Packard⟧ <⟦EM|keithp@keithp.com⟧>", neg=["TECH_TERM", "VERSION"]),
+    C("code", "export interface Options {\n  readonly name: Identifier;\n  family: \"IPv4\" | \"IPv6\";\n  /** @example 17179869184 */\n  memory_in_bytes: number;\n}\nconst key = \"base64-encoded-public-key\";\n// reviewed by ⟦PER|Dana Whitfield⟧", neg=["TECH_TERM", "PLACEHOLDER_KEY", "MEASUREMENT"]),
 ]

@@ -330,6 +330,11 @@ fn street_first(b: &[u8], i: usize) -> Option<(usize, usize)> {
         if ws == we {
             break;
         }
+        // Glued to `_` or a digit, the word ends an identifier (`V_ASN1_OCTET_STRING 4`), and
+        // `STRING` is no street named …ring.
+        if ws > 0 && (b[ws - 1] == b'_' || b[ws - 1].is_ascii_digit()) {
+            return None;
+        }
         if !(capitalised(b, ws) || is_connector(&b[ws..we])) {
             break;
         }
@@ -537,6 +542,7 @@ mod tests {
     #[test]
     fn not_addresses() {
         for s in [
+            "#define V_ASN1_OCTET_STRING 4\n# define ASN1_ETYPE_GENERALSTRING 27",
             "Apgar score 8 and 9 at 1 and 5 minutes",
             "4 bd / 2.5 ba",
             "Build #4412 failed",

@@ -222,6 +222,10 @@ pub(super) fn contextual_at(sc: &mut Scan<'_>, i: usize, e: usize) {
 #[inline]
 pub(super) fn assignment_at(sc: &mut Scan<'_>, c: usize) {
     let b = sc.b;
+    // `::` joins a path (`llvm::Pass::doInitialization`), it assigns nothing.
+    if b.get(c + 1) == Some(&b':') || (c > 0 && b[c - 1] == b':') {
+        return;
+    }
     let mut n = c;
     while n > 0 && c - n < 3 && matches!(b[n - 1], b' ' | b'"' | b'\'') {
         n -= 1;
@@ -470,10 +474,14 @@ pub(crate) fn placeholder(v: &[u8]) -> bool {
         b"1234567890",
         b"abcdefgh",
         b"ABCDEFGH",
-        // A value that names itself (`personal-access-token123`, `mytoken`): a docs example.
+        // A value that names itself (`personal-access-token123`, `mytoken`,
+        // `base64-encoded-public-key`): a docs example.
         b"token",
         b"Token",
         b"TOKEN",
+        b"-key",
+        b"_key",
+        b"encoded",
     ];
     // One multi-pattern search: a `memmem` call per marker built a searcher for a short value.
     static SEARCHER: OnceLock<AhoCorasick> = OnceLock::new();
@@ -537,6 +545,8 @@ mod tests {
             "new Octokit({ auth: `personal-access-token123` })",
             "{ auth: \"mypersonalaccesstoken123\" }",
             "authorization = base64.decodebytes(authorization)",
+            "const key = \"base64-encoded-public-key\";",
+            "  using llvm::Pass::doInitialization;",
         ] {
             assert!(keys(s).is_empty(), "{s}: {:?}", keys(s));
         }

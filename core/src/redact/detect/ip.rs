@@ -19,6 +19,8 @@ static VERSION_WORDS: Phrases = Phrases::new(&[
     &["v"], &["ver"], &["version"], &["versions"], &["release"], &["build"], &["firmware"],
     &["fw"], &["oid"], &["snmp"], &["policy"], &["changes"], &["upgrade"], &["upgraded"],
     &["bump"], &["bumped"],
+    // Numbered sections of specifications (`IEEE P802.11ay section 9.4.2.251`).
+    &["section"], &["sections"], &["sec"], &["clause"], &["chapter"], &["annex"], &["appendix"],
 ]);
 
 /// IPv4 at a digit-run start `i` (the caller checked that no letter or digit precedes).
@@ -186,6 +188,7 @@ mod tests {
         assert!(ips("xft (2.1.8.2-8) unstable; need zlib >= 1.2.2.3.").is_empty());
         assert!(ips("Upgrade to gettext-0.19.8.1. Changes in 1.2.7.3 (13 Apr 2013)").is_empty());
         assert!(ips("Upgraded to policy 3.5.5.0.").is_empty());
+        assert!(ips("Defined by IEEE P802.11ay/D4.0 section 9.4.2.251. (u8)").is_empty());
         assert_eq!(ips("ping 10.1.2.3 - it is down"), ["10.1.2.3"]);
     }
 

@@ -16,6 +16,7 @@ pub(crate) mod date;
 mod email;
 mod iban;
 mod ip;
+mod labels;
 mod locality;
 mod mrn;
 mod names;

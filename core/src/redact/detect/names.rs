@@ -250,7 +250,7 @@ const STOP: &[&str] = &[
     // Type names, which follow `name:` in code (`name: String,`) as a name follows a label.
     "string", "str", "cow", "vec", "option", "optional", "hashmap", "btreemap", "boolean",
     "bool", "integer", "int", "float", "object", "array", "uuid", "datetime", "timestamp",
-    "dict", "tuple", "char", "bytes", "err", "ident", "symbol",
+    "dict", "tuple", "char", "bytes", "err", "ident", "symbol", "ipv",
     // Common capitalised words.
     "the", "this", "that", "these", "those", "there", "here", "what", "when", "where", "who",
     "why", "how", "and", "but", "for", "not", "all", "any", "our", "your", "his", "her", "its",

@@ -115,16 +115,31 @@ static TERM_WORDS: WordList = WordList::new(&[
 ]);
 
 /// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
-/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`, `use nom::{Err, …}`), or the start of
+/// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`, `use nom::{Err, …}`), a member access
+/// (`Symbols.size()`, `Val.first`), a pointer (`*Val`), or the start of
 /// an identifier that digits then more letters continue (`Elf32_Word`, `Utf8Error`): names
 /// are never glued to these. Digits alone may end a user name that holds a name (`Jane2`).
 fn in_code(b: &[u8], i: usize, end: usize) -> bool {
     let after = &b[end..];
-    let digits = after.iter().take(16).take_while(|c| c.is_ascii_digit()).count();
-    b[..i].ends_with(b"::")
+    let digits = after
+        .iter()
+        .take(16)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    // `const From *Val`, `const From &Val`: a pointer or a reference. `*Alice*` is emphasis,
+    // and `\&Ardo van Rangelrooij` a man page's escape.
+    let reference = i > 1 && b[i - 1] == b'&' && b[i - 2] != b'\\';
+    let pointer = i > 0 && b[i - 1] == b'*' && after.first() != Some(&b'*');
+    reference
+        || pointer
+        || b[..i].ends_with(b"::")
         || b[..i].ends_with(b"::{")
         || after.starts_with(b"::")
         || matches!(after.first(), Some(b'<' | b'(' | b'}'))
+        || (after.first() == Some(&b'.')
+            && after
+                .get(1)
+                .is_some_and(|&c| c.is_ascii_lowercase() || c == b'_'))
         || (digits > 0
             && after
                 .get(digits)
@@ -247,6 +262,23 @@ mod tests {
         }
         // Digits alone after a name end a user name that holds it.
         assert_eq!(people("user: Jane2 logged in"), ["Jane"]);
+    }
+
+    #[test]
+    fn members_and_pointers_are_not_people() {
+        for s in [
+            "    while (I != Symbols.size()) {",
+            "  /// Inserts a vertex into the graph with Identifier Val.first, and",
+            "static inline bool doit(const From *Val) {",
+            "static inline bool doit(const From &Val) {",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+        assert_eq!(people("Thanks to *Alice* for the fix"), ["Alice"]);
+        assert_eq!(
+            people("Header \"AUTHOR\"\n\\&Adam Di Carlo <aph@debian.org>"),
+            ["Adam Di Carlo"]
+        );
     }
 
     #[test]

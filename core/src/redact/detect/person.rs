@@ -15,6 +15,7 @@ use super::cues::{
     cue_kinds, cue_possible, is_cue_word, sign_off_dash, DASH_GAP, LABEL, ROLE, STRONG_CUE, TITLE,
     WEAK_CUE,
 };
+use super::labels::labels_a_person;
 use super::names::{
     flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, word_flags, Fx, FIRST, LAST,
     STOP_WORD,
@@ -23,7 +24,7 @@ use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, tokens_before, Tok, WordList, MAX_LOOKBACK};
+use crate::redact::text::{char_at, tokens_before, Tok, MAX_LOOKBACK};
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -275,20 +276,14 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         .is_some_and(|t| t.flags & FIRST != 0);
     let kinds = cue_kinds(b, &cue_toks);
     let has = |k: u8| kinds & k != 0;
-    let title = has(TITLE) && gap_ok(true, false);
-    // A label needs its `:`, `=` or quote; "name" may also stand one space before the name in
-    // prose (`card 3588…, name Haruka Yamamoto`), never in code (`isinstance(name, ZipInfo)`).
-    let name_word = cue_toks
+    // `MS` before a mixed-case run is Microsoft (`MS Internet Explorer`, `MS Server-Gated
+    // Crypto`); records in capitals write the title so (`MS JANE DOE`).
+    let microsoft = cue_toks
         .first()
-        .is_some_and(|t| NAME_WORDS.contains(&b[t.start..t.end]));
-    let labelled = has(LABEL)
-        && gap_ok(false, false)
-        && !(name_word && names_a_thing(b, &cue_toks))
-        && gap.is_some_and(|g| {
-            // `nvc_first): Allow` closes a call: the label word was part of a code name.
-            (g.iter().any(|&c| matches!(c, b':' | b'"' | b'=')) && !g.contains(&b')'))
-                || (name_word && g == b" ")
-        });
+        .is_some_and(|t| &b[t.start..t.end] == b"MS")
+        && !toks.iter().all(|t| t.upper);
+    let title = has(TITLE) && gap_ok(true, false) && !microsoft;
+    let labelled = has(LABEL) && gap_ok(false, false) && labels_a_person(b, &cue_toks, i, end);
     let strong = title
         || labelled
         || (has(STRONG_CUE) && gap_ok(false, false))
@@ -337,30 +332,6 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     };
     sc.push(id::PERSON, i, end);
 }
-
-/// The label words that name a person's name ([`cues`](super::cues) has them as labels).
-static NAME_WORDS: WordList = WordList::new(&["name", "nombre", "nom"]);
-
-/// The `name` label is a compound key naming a thing (`street_name: 'Main St'`,
-/// `file-name`, `host.name`), not a person.
-fn names_a_thing(b: &[u8], cue_toks: &[Tok]) -> bool {
-    let [name, qualifier, ..] = cue_toks else {
-        return false;
-    };
-    qualifier.end + 1 == name.start
-        && matches!(b[qualifier.end], b'_' | b'-' | b'.')
-        && THING_NAMES.contains(&b[qualifier.start..qualifier.end])
-}
-
-#[rustfmt::skip]
-static THING_NAMES: WordList = WordList::new(&[
-    "street", "company", "file", "host", "product", "app", "service", "bucket", "table", "column",
-    "field", "class", "module", "package", "function", "method", "var", "variable", "key",
-    "project", "repo", "branch", "tag", "image", "container", "pod", "node", "cluster", "db",
-    "database", "schema", "index", "queue", "topic", "event", "domain", "server", "device", "brand",
-    "business", "org", "organization", "team", "group", "role", "city", "country", "state",
-    "region", "zone", "bank", "store", "shop", "plan", "model", "item", "dir", "path", "type",
-]);
 
 /// The sign-off dash starting at `dash` (as [`sign_off_dash`] found it) opens its line (`\n-
 /// Paul`, `\n— Grace Liu`); at most [`DASH_GAP`] bytes before it are read. A dash inside a line
@@ -498,6 +469,7 @@ mod tests {
         );
         assert_eq!(people("Dear Dr. O'Connor, thanks"), ["O'Connor"]);
         assert_eq!(people("PATIENT: HARRIS, DEVON  MRN"), ["HARRIS, DEVON"]);
+        assert_eq!(people("PATIENT: MS JANE DOE"), ["JANE DOE"]);
         assert_eq!(people("RE: Alvarez, Teresa  DOB"), ["Alvarez, Teresa"]);
         assert_eq!(
             people("made between Robert J. Harrington, residing"),
@@ -596,6 +568,7 @@ mod tests {
             "See the Regular Manual Pages; generate code for Meta 1.1; (e.g., Thu Mar  3 2005)",
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
+            "Works in MS Internet Explorer 11; Netscape or MS Server-Gated Crypto",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }

@@ -240,14 +240,15 @@ fn nanp_grouping(g: &[Group]) -> bool {
     )
 }
 
-/// Bare 10- or 13-digit runs starting with 1 are Unix timestamps (s / ms), not numbers; 2^31
-/// and 2^32 (and one less), the commonest 10-digit numbers in code and logs, are limits.
+/// Bare 10- or 13-digit runs starting with 1 are Unix timestamps (s / ms), not numbers; powers
+/// of two and one less (`2147483647`, `4294967296`, `@example 17179869184` bytes), the
+/// commonest long numbers in code and API docs, are limits and sizes.
 fn epoch_like(run: &[u8]) -> bool {
+    let value = std::str::from_utf8(run)
+        .ok()
+        .and_then(|r| r.parse::<u64>().ok());
     matches!(run.len(), 10 | 13) && run[0] == b'1'
-        || matches!(
-            run,
-            b"2147483647" | b"2147483648" | b"4294967295" | b"4294967296"
-        )
+        || value.is_some_and(|n| n.is_power_of_two() || n.wrapping_add(1).is_power_of_two())
 }
 
 /// A bare number in a table of numbers, one per line (`1899447441,\n\t3049323471,`: constants
@@ -390,6 +391,7 @@ mod tests {
             "const K = new Int32Array([\n\t1899447441,\n\t3049323471,\n\t3921009573,\n",
             "pub const MS_MGC_VAL: u32 = 3236757504;\npub const SELINUX_MAGIC: u32 = 4185718668;",
             "pub const CLONE_INTO_CGROUP: u64 = 8589934592;",
+            "* @example 17179869184\n */\nmemory_in_bytes: number;",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
