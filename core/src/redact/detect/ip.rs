@@ -150,15 +150,21 @@ pub(super) fn ipv6_around(sc: &mut Scan<'_>, c: usize) -> usize {
 }
 
 /// Parses as IPv6 is not enough in code and prose: `a::b`, `::`, `dead::beef` parse too, and
-/// so do Rust paths to constants (`f32::E`), which mix cases as no written address does.
+/// so do Rust paths to constants (`f32::E`), which mix cases as no written address does, and
+/// Python slices (`indices[1::2]`, `a[10::20]`), whose groups are short and few.
 fn plausible_v6(t: &str) -> bool {
     if t == "::1" {
         return true;
     }
     let groups = t.split(':').filter(|g| !g.is_empty()).count();
+    let long_group = t.split(':').any(|g| g.len() >= 3);
     let one_case =
         !(t.bytes().any(|c| c.is_ascii_lowercase()) && t.bytes().any(|c| c.is_ascii_uppercase()));
-    t.matches(':').count() >= 2 && groups >= 2 && one_case && t.bytes().any(|c| c.is_ascii_digit())
+    t.matches(':').count() >= 2
+        && groups >= 2
+        && (long_group || groups >= 4)
+        && one_case
+        && t.bytes().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -217,6 +223,7 @@ mod tests {
         assert!(ips("mac 00:1A:2B:3C:4D:5E").is_empty());
         assert!(ips("dead::beef").is_empty());
         assert!(ips("assert_eq!(f16::E, e); let x = f32::E * 2.0;").is_empty());
+        assert!(ips("indices[1::2] = range(1, n); b = a[10::20]").is_empty());
         assert_eq!(
             ips("upper FE80::1FF:FE23:4567:890A"),
             ["FE80::1FF:FE23:4567:890A"]
