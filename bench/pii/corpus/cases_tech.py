@@ -403,4 +403,5 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     # member access, `::` paths, type annotations after `name:`, sizes, placeholder keys.
     C("code", "/* see section 9.4.2.251 */\n#define V_ASN1_OCTET_STRING 4\nstatic inline bool doit(const From *Val) { return Symbols.size() > 0; }\n  using llvm::Pass::doInitialization;\n// maintainer: ⟦PER|Keith Packard⟧ <⟦EM|keithp@keithp.com⟧>", neg=["TECH_TERM", "VERSION"]),
     C("code", "export interface Options {\n  readonly name: Identifier;\n  family: \"IPv4\" | \"IPv6\";\n  /** @example 17179869184 */\n  memory_in_bytes: number;\n}\nconst key = \"base64-encoded-public-key\";\n// reviewed by ⟦PER|Dana Whitfield⟧", neg=["TECH_TERM", "PLACEHOLDER_KEY", "MEASUREMENT"]),
+    C("docs", "See perlunicode/User-Defined Character Properties; the NIC has SR-IOV PF on and Patient-Reported Outcomes are exported. Reviewed by ⟦PER|Priya Nair⟧ (⟦EM|pnair@cpan.org⟧).", neg=["TECH_TERM"]),
 ]

@@ -259,11 +259,12 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     tokens_before(b, i, 40, &mut cue_toks, 3);
     // The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`),
     // a line break only after a sign-off, no backtick (`npm link ms`. Instead: code, then
-    // prose).
+    // prose), not a lone `-` (`User-Defined Character Properties` is one compound).
     let gap = cue_toks.first().map(|t| &b[t.end..i]);
     let gap_ok = |title: bool, sign_off: bool| {
         gap.is_some_and(|g| {
             g.len() <= 4
+                && g != b"-"
                 && !g.contains(&b'`')
                 && (title || !g.iter().any(|&c| matches!(c, b'.' | b'?' | b';')))
                 && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
@@ -569,6 +570,7 @@ mod tests {
             "just link it: `npm link ms`. Instead of the default one",
             "choices: [{ key: 'a', name: 'Overwrite this one' }, { key: 'x', name: 'Abort' }]",
             "Works in MS Internet Explorer 11; Netscape or MS Server-Gated Crypto",
+            "See L<perlunicode/User-Defined Character Properties>.",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
