@@ -404,4 +404,6 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("code", "/* see section 9.4.2.251 */\n#define V_ASN1_OCTET_STRING 4\nstatic inline bool doit(const From *Val) { return Symbols.size() > 0; }\n  using llvm::Pass::doInitialization;\n// maintainer: ⟦PER|Keith Packard⟧ <⟦EM|keithp@keithp.com⟧>", neg=["TECH_TERM", "VERSION"]),
     C("code", "export interface Options {\n  readonly name: Identifier;\n  family: \"IPv4\" | \"IPv6\";\n  /** @example 17179869184 */\n  memory_in_bytes: number;\n}\nconst key = \"base64-encoded-public-key\";\n// reviewed by ⟦PER|Dana Whitfield⟧", neg=["TECH_TERM", "PLACEHOLDER_KEY", "MEASUREMENT"]),
     C("docs", "See perlunicode/User-Defined Character Properties; the NIC has SR-IOV PF on and Patient-Reported Outcomes are exported. Reviewed by ⟦PER|Priya Nair⟧ (⟦EM|pnair@cpan.org⟧).", neg=["TECH_TERM"]),
+    # A CI workflow: job and step names after `name:` are no people; a person named in one is.
+    C("config-yaml", "name: Continuous integration\n\non: [push, pull_request]\n\njobs:\n  clippy:\n    name: Clippy\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Install Rust\n        run: rustup update stable\n      - name: Ping ⟦PER|Sofia Marquez⟧ on failure\n        if: failure()\n        run: ./notify.sh ⟦EM|sofia.marquez@ferrous-ci.dev⟧", neg=["TECH_TERM"]),
 ]

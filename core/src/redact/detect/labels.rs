@@ -1,9 +1,11 @@
 //! Whether a label cue (`Name:`, `"given":`, `name=`, `last:`) labels a person's name, or is a
 //! field, parameter, index or doc command of code that happens to use the same word
 //! (`readonly name: Identifier;`, `street_name: 'Main St'`, `HooksType[Name], "Options"`,
-//! `/// \name Accessors`). PERSON asks here once a label ends just before a name run.
+//! `/// \name Accessors`, a CI step's `- name: Install Rust`). PERSON asks here once a label
+//! ends just before a name run.
 
-use crate::redact::text::{Tok, WordList};
+use super::MAX_REACH;
+use crate::redact::text::{Tok, WordList, MAX_LOOKBACK};
 
 /// The label `cue_toks[0]` (the nearest token before the run `b[i..end]`) names the person
 /// the run is. A label needs its `:`, `=` or quote; "name" may also stand one space before the
@@ -21,7 +23,7 @@ pub(super) fn labels_a_person(b: &[u8], cue_toks: &[Tok], i: usize, end: usize) 
         && !gap.contains(&b')')
         && !gap.contains(&b']');
     (marked || (name_word && gap == b" "))
-        && !(name_word && names_a_thing(b, cue_toks))
+        && !(name_word && (names_a_thing(b, cue_toks) || names_a_ci_step(b, i)))
         && !declared(b, cue_toks)
         && !typed(b, end)
 }
@@ -57,6 +59,45 @@ fn typed(b: &[u8], end: usize) -> bool {
         .iter()
         .any(|t| after.starts_with(t))
 }
+
+/// `name:` names a CI job or step (`- name: Install Rust`, `name: Clippy`): the nearest
+/// non-blank line after it or before it holds a key of a workflow (`runs-on:`, `uses:`, `on:`,
+/// …), or its own line holds a GitHub expression (`${{ matrix.os }}`). Reads [`MAX_LOOKBACK`]
+/// bytes back and [`MAX_REACH`] ahead at most, as every detector does.
+fn names_a_ci_step(b: &[u8], i: usize) -> bool {
+    let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + MAX_REACH).min(b.len()));
+    let line_start = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);
+    let line_end = memchr::memchr(b'\n', &b[i..hi]).map_or(hi, |k| i + k);
+    let blank = |l: &&[u8]| l.iter().all(|c| c.is_ascii_whitespace());
+    let after = b[line_end.min(hi)..hi]
+        .split(|&c| c == b'\n')
+        .skip(1)
+        .find(|l| !blank(l));
+    let before = b[lo..line_start]
+        .rsplit(|&c| c == b'\n')
+        .skip(1)
+        .find(|l| !blank(l));
+    memchr::memmem::find(&b[line_start..line_end], b"${{").is_some()
+        || [after, before].into_iter().flatten().any(workflow_key_line)
+}
+
+/// A YAML line whose key (after indentation and a list's `- `) is a CI workflow key.
+fn workflow_key_line(line: &[u8]) -> bool {
+    let line = &line[line.iter().take_while(|&&c| c == b' ').count()..];
+    let line = line.strip_prefix(b"- ").unwrap_or(line);
+    let key = &line[..line
+        .iter()
+        .take_while(|&&c| c.is_ascii_lowercase() || c == b'-')
+        .count()];
+    line.get(key.len()) == Some(&b':') && WORKFLOW_KEYS.contains(key)
+}
+
+#[rustfmt::skip]
+static WORKFLOW_KEYS: WordList = WordList::new(&[
+    "runs-on", "uses", "run", "with", "needs", "steps", "strategy", "shell", "timeout-minutes",
+    "continue-on-error", "working-directory", "permissions", "concurrency", "jobs", "container",
+    "services", "if", "on", "stage", "script",
+]);
 
 #[rustfmt::skip]
 static DECLARATION_WORDS: WordList = WordList::new(&[
@@ -107,6 +148,9 @@ mod tests {
             "g(x: ModuleExportName | undefined, name: Identifier): ImportSpecifier",
             "h(name: Identifier | undefined)",
             "user_address: { street_name: 'Main St', zip_code: '94105' }",
+            "jobs:\n  clippy:\n    name: Clippy\n    runs-on: ubuntu-latest\n    steps:\n      \
+             - uses: actions/checkout@v4\n      - name: Install Rust\n        run: rustup \
+             update stable\n      - name: Mark Cache\n        uses: actions/cache@v4\n",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
@@ -125,5 +169,9 @@ mod tests {
             ["Haruka Yamamoto"]
         );
         assert_eq!(people("PATIENT_LAST_NAME: Smith"), ["Smith"]);
+        assert_eq!(
+            people("people:\n  - name: Alice Moreau\n    id: 42\n    role: admin\n"),
+            ["Alice Moreau"]
+        );
     }
 }
