@@ -406,4 +406,5 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("docs", "See perlunicode/User-Defined Character Properties; the NIC has SR-IOV PF on and Patient-Reported Outcomes are exported. Reviewed by ⟦PER|Priya Nair⟧ (⟦EM|pnair@cpan.org⟧).", neg=["TECH_TERM"]),
     # A CI workflow: job and step names after `name:` are no people; a person named in one is.
     C("config-yaml", "name: Continuous integration\n\non: [push, pull_request]\n\njobs:\n  clippy:\n    name: Clippy\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Install Rust\n        run: rustup update stable\n      - name: Ping ⟦PER|Sofia Marquez⟧ on failure\n        if: failure()\n        run: ./notify.sh ⟦EM|sofia.marquez@ferrous-ci.dev⟧", neg=["TECH_TERM"]),
+    C("docs", "## 0.10.5\n\n### Fixed\n\n- Typo\n\n### Added\n\n* Implement `From<Uri>` for `uri::Builder`.\n\nThanks to ⟦PER|Orson Peters⟧ for the report.", neg=["VERSION", "TECH_TERM"]),
 ]

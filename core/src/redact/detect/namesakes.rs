@@ -116,7 +116,8 @@ static TERM_WORDS: WordList = WordList::new(&[
 
 /// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
 /// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`, `use nom::{Err, …}`), a member access
-/// (`Symbols.size()`, `Val.first`), a pointer (`*Val`), or the start of
+/// (`Symbols.size()`, `Val.first`), a pointer (`*Val`), a type argument (`From<Uri>`), or
+/// the start of
 /// an identifier that digits then more letters continue (`Elf32_Word`, `Utf8Error`): names
 /// are never glued to these. Digits alone may end a user name that holds a name (`Jane2`).
 fn in_code(b: &[u8], i: usize, end: usize) -> bool {
@@ -130,8 +131,11 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
     // and `\&Ardo van Rangelrooij` a man page's escape.
     let reference = i > 1 && b[i - 1] == b'&' && b[i - 2] != b'\\';
     let pointer = i > 0 && b[i - 1] == b'*' && after.first() != Some(&b'*');
+    // `From<Uri>`: a type argument.
+    let generic = i > 0 && b[i - 1] == b'<' && after.first() == Some(&b'>');
     reference
         || pointer
+        || generic
         || b[..i].ends_with(b"::")
         || b[..i].ends_with(b"::{")
         || after.starts_with(b"::")
@@ -274,6 +278,7 @@ mod tests {
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
+        assert!(people("* Implement `From<Uri>` for `uri::Builder`.").is_empty());
         assert_eq!(people("Thanks to *Alice* for the fix"), ["Alice"]);
         assert_eq!(
             people("Header \"AUTHOR\"\n\\&Adam Di Carlo <aph@debian.org>"),

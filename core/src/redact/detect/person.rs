@@ -346,26 +346,34 @@ fn dash_opens_line(b: &[u8], dash: usize) -> bool {
     q == 0 || b[q - 1] == b'\n'
 }
 
-/// The `-` before `i` makes a list, not a sign-off: the line before or after starts with a
-/// bullet too (`- Linux\n- MacOS`), or pairs words with ` - ` too (`# Arabic - Egypt\n# Arabic -
-/// Iraq`, `# S - Seconds\n# M - Minutes`).
+/// The `-` before `i` makes a list, not a sign-off: the nearest non-blank line before or after
+/// starts with a bullet too (`- Linux\n- MacOS`), pairs words with ` - ` too (`# Arabic -
+/// Egypt\n# Arabic - Iraq`, `# S - Seconds\n# M - Minutes`), or, before it, is a Markdown
+/// heading (`### Fixed\n\n- Typo`).
 ///
 /// It reads [`MAX_LOOKBACK`] bytes back and [`MAX_REACH`] ahead at most, as every detector
 /// does; a longer line is read as starting or ending there.
 fn in_dash_list(b: &[u8], i: usize) -> bool {
     let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + MAX_REACH).min(b.len()));
-    let line_start = |end: usize| memchr::memrchr(b'\n', &b[lo..end]).map_or(lo, |k| lo + k + 1);
-    let bullet_at = |p: usize| {
-        let line = &b[p..hi];
-        let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
-        let indent = line.iter().take_while(|&&c| c == b' ').count();
-        matches!(&line[indent..], [b'-' | b'*', b' ', ..])
+    let is_list_line = |line: &[u8]| {
+        matches!(indented(line), [b'-' | b'*', b' ', ..])
             || memchr::memmem::find(line, b" - ").is_some()
     };
-    let here = line_start(i);
-    let before = (here > lo).then(|| line_start(here - 1));
-    let after = memchr::memchr(b'\n', &b[i..hi]).map(|k| i + k + 1);
-    before.is_some_and(bullet_at) || after.is_some_and(bullet_at)
+    let heading = |line: &[u8]| matches!(indented(line), [b'#', b' ' | b'#', ..]);
+    let blank = |line: &&[u8]| line.iter().all(u8::is_ascii_whitespace);
+    let here = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);
+    let before = b[lo..here]
+        .rsplit(|&c| c == b'\n')
+        .skip(1)
+        .find(|l| !blank(l));
+    let after = memchr::memchr(b'\n', &b[i..hi])
+        .and_then(|k| b[i + k + 1..hi].split(|&c| c == b'\n').find(|l| !blank(l)));
+    before.is_some_and(|l| is_list_line(l) || heading(l)) || after.is_some_and(is_list_line)
+}
+
+/// `line` without its indentation.
+fn indented(line: &[u8]) -> &[u8] {
+    &line[line.iter().take_while(|&&c| c == b' ').count()..]
 }
 
 /// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
@@ -552,6 +560,7 @@ mod tests {
             "use proc_macro_crate::{crate_name, FoundCrate};",
             "println!(\"Hello {}, I'm Python {}\", user, version);",
             "Supported:\n\n- Linux\n- MacOS\n- RedoxOS\n",
+            "### Fixed\n\n- Typo\n\n## 0.10.5\n  - Maintenance\n",
             "Features:\n- HTTP Proxies\n- Cookie Store\n- WASM\n",
             "0x0401: \"ar_SA\", # Arabic - Saudi Arabia\n0x0801: \"ar_IQ\", # Arabic - Iraq\n",
             "# S - Seconds\n# M - Minutes\n# H - Hours\n",
