@@ -115,6 +115,37 @@ pub(crate) fn char_at(b: &[u8], pos: usize) -> Option<char> {
     std::str::from_utf8(&b[pos..e]).ok()?.chars().next()
 }
 
+/// The line holding `i`, and the nearest non-blank lines before and after it, read within
+/// [`MAX_LOOKBACK`] bytes back and `reach` bytes ahead (a line longer than that is read as
+/// starting or ending there): how a detector sees the layout around a candidate, within the
+/// bounds the stream redactor restarts with.
+pub(crate) struct Lines<'a> {
+    pub here: &'a [u8],
+    pub before: Option<&'a [u8]>,
+    pub after: Option<&'a [u8]>,
+}
+
+pub(crate) fn lines_around(b: &[u8], i: usize, reach: usize) -> Lines<'_> {
+    let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + reach).min(b.len()));
+    let start = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);
+    let end = memchr::memchr(b'\n', &b[i..hi]).map_or(hi, |k| i + k);
+    let blank = |line: &&[u8]| line.iter().all(u8::is_ascii_whitespace);
+    // The piece next to this line is empty (the `\n` that ends or starts it): skipped.
+    let before = b[lo..start]
+        .rsplit(|&c| c == b'\n')
+        .skip(1)
+        .find(|l| !blank(l));
+    let after = b[end..hi]
+        .split(|&c| c == b'\n')
+        .skip(1)
+        .find(|l| !blank(l));
+    Lines {
+        here: &b[start..end],
+        before,
+        after,
+    }
+}
+
 /// Moves `pos` back to a char boundary (never past 0).
 pub(crate) fn floor_boundary(b: &[u8], mut pos: usize) -> usize {
     while pos > 0 && pos < b.len() && b[pos] & 0xC0 == 0x80 {

@@ -5,7 +5,7 @@
 //! ends just before a name run.
 
 use super::MAX_REACH;
-use crate::redact::text::{Tok, WordList, MAX_LOOKBACK};
+use crate::redact::text::{lines_around, Tok, WordList};
 
 /// The label `cue_toks[0]` (the nearest token before the run `b[i..end]`) names the person
 /// the run is. A label needs its `:`, `=` or quote; "name" may also stand one space before the
@@ -62,23 +62,15 @@ fn typed(b: &[u8], end: usize) -> bool {
 
 /// `name:` names a CI job or step (`- name: Install Rust`, `name: Clippy`): the nearest
 /// non-blank line after it or before it holds a key of a workflow (`runs-on:`, `uses:`, `on:`,
-/// …), or its own line holds a GitHub expression (`${{ matrix.os }}`). Reads [`MAX_LOOKBACK`]
-/// bytes back and [`MAX_REACH`] ahead at most, as every detector does.
+/// …), or its own line holds a GitHub expression (`${{ matrix.os }}`). The lines are read
+/// within a detector's bounds ([`lines_around`]).
 fn names_a_ci_step(b: &[u8], i: usize) -> bool {
-    let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + MAX_REACH).min(b.len()));
-    let line_start = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);
-    let line_end = memchr::memchr(b'\n', &b[i..hi]).map_or(hi, |k| i + k);
-    let blank = |l: &&[u8]| l.iter().all(|c| c.is_ascii_whitespace());
-    let after = b[line_end.min(hi)..hi]
-        .split(|&c| c == b'\n')
-        .skip(1)
-        .find(|l| !blank(l));
-    let before = b[lo..line_start]
-        .rsplit(|&c| c == b'\n')
-        .skip(1)
-        .find(|l| !blank(l));
-    memchr::memmem::find(&b[line_start..line_end], b"${{").is_some()
-        || [after, before].into_iter().flatten().any(workflow_key_line)
+    let lines = lines_around(b, i, MAX_REACH);
+    memchr::memmem::find(lines.here, b"${{").is_some()
+        || [lines.after, lines.before]
+            .into_iter()
+            .flatten()
+            .any(workflow_key_line)
 }
 
 /// A YAML line whose key (after indentation and a list's `- `) is a CI workflow key.

@@ -24,7 +24,7 @@ use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, tokens_before, Tok, MAX_LOOKBACK};
+use crate::redact::text::{char_at, lines_around, tokens_before, Tok};
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -349,26 +349,17 @@ fn dash_opens_line(b: &[u8], dash: usize) -> bool {
 /// The `-` before `i` makes a list, not a sign-off: the nearest non-blank line before or after
 /// starts with a bullet too (`- Linux\n- MacOS`), pairs words with ` - ` too (`# Arabic -
 /// Egypt\n# Arabic - Iraq`, `# S - Seconds\n# M - Minutes`), or, before it, is a Markdown
-/// heading (`### Fixed\n\n- Typo`).
-///
-/// It reads [`MAX_LOOKBACK`] bytes back and [`MAX_REACH`] ahead at most, as every detector
-/// does; a longer line is read as starting or ending there.
+/// heading (`### Fixed\n\n- Typo`). The lines are read within a detector's bounds
+/// ([`lines_around`]).
 fn in_dash_list(b: &[u8], i: usize) -> bool {
-    let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + MAX_REACH).min(b.len()));
     let is_list_line = |line: &[u8]| {
         matches!(indented(line), [b'-' | b'*', b' ', ..])
             || memchr::memmem::find(line, b" - ").is_some()
     };
     let heading = |line: &[u8]| matches!(indented(line), [b'#', b' ' | b'#', ..]);
-    let blank = |line: &&[u8]| line.iter().all(u8::is_ascii_whitespace);
-    let here = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);
-    let before = b[lo..here]
-        .rsplit(|&c| c == b'\n')
-        .skip(1)
-        .find(|l| !blank(l));
-    let after = memchr::memchr(b'\n', &b[i..hi])
-        .and_then(|k| b[i + k + 1..hi].split(|&c| c == b'\n').find(|l| !blank(l)));
-    before.is_some_and(|l| is_list_line(l) || heading(l)) || after.is_some_and(is_list_line)
+    let lines = lines_around(b, i, MAX_REACH);
+    lines.before.is_some_and(|l| is_list_line(l) || heading(l))
+        || lines.after.is_some_and(is_list_line)
 }
 
 /// `line` without its indentation.
