@@ -31,7 +31,10 @@ const ROLES: &[&[&str]] = &[
     &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
     &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
     &["coworker"], &["teacher"], &["reports"], &["so", "much"], &["very", "much"],
-    &["a", "lot"],
+    &["a", "lot"], &["assignee"], &["attendee"], &["attendees"], &["participants"],
+    &["approver"], &["requestor"], &["organizer"], &["organiser"], &["moderator"],
+    &["interviewer"], &["mentor"], &["maintainer"], &["maintainers"], &["contributor"],
+    &["reviewers"],
 ];
 
 /// Prepositions and header words: the name must look like one (a known given name first).

@@ -75,7 +75,24 @@ fn package_version(b: &[u8], i: usize, e: usize) -> bool {
         p -= 1;
     }
     let before = &b[..p];
-    revision || named || before.ends_with(b">=") || before.ends_with(b"<=")
+    revision || named || product(b, i) || before.ends_with(b">=") || before.ends_with(b"<=")
+}
+
+/// `Chrome/122.0.0.0`, `Edg/122.0.2365.92`: a product's version in a User-Agent, a capitalised
+/// word glued to the quad by `/`. A host or a path before a `/` is not one
+/// (`ec2.internal/10.0.3.17`, `/srv/Data/10.0.0.1`).
+fn product(b: &[u8], i: usize) -> bool {
+    if i < 2 || b[i - 1] != b'/' {
+        return false;
+    }
+    let end = i - 1;
+    let mut s = end;
+    while s > 0 && end - s < 24 && b[s - 1].is_ascii_alphabetic() {
+        s -= 1;
+    }
+    s < end
+        && b[s].is_ascii_uppercase()
+        && (s == 0 || !matches!(b[s - 1], b'.' | b'-' | b'_' | b'/'))
 }
 
 fn hex(c: u8) -> bool {
@@ -195,6 +212,13 @@ mod tests {
         assert!(ips("Upgrade to gettext-0.19.8.1. Changes in 1.2.7.3 (13 Apr 2013)").is_empty());
         assert!(ips("Upgraded to policy 3.5.5.0.").is_empty());
         assert!(ips("Defined by IEEE P802.11ay/D4.0 section 9.4.2.251. (u8)").is_empty());
+        assert!(
+            ips("(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.2365.92").is_empty()
+        );
+        assert_eq!(
+            ips("Node: ip-10-0-3-17.ec2.internal/10.0.3.17"),
+            ["10.0.3.17"]
+        );
         assert_eq!(ips("ping 10.1.2.3 - it is down"), ["10.1.2.3"]);
     }
 

@@ -17,11 +17,10 @@ pub(super) fn labels_a_person(b: &[u8], cue_toks: &[Tok], i: usize, end: usize) 
     };
     let gap = &b[label.end..i];
     let name_word = NAME_WORDS.contains(&b[label.start..label.end]);
-    // `nvc_first): Allow` closes a call, `HooksType[Name], "Options"` an index: the label word
-    // was part of code.
+    // `nvc_first): Allow` closes a call, `HooksType[Name], "Options"` an index, `"Product
+    // Name","Unit Price"` a CSV header: the label word was part of code or of a row.
     let marked = gap.iter().any(|&c| matches!(c, b':' | b'"' | b'='))
-        && !gap.contains(&b')')
-        && !gap.contains(&b']');
+        && !gap.iter().any(|&c| matches!(c, b')' | b']' | b','));
     (marked || (name_word && gap == b" "))
         && !(name_word && (names_a_thing(b, cue_toks) || names_a_ci_step(b, i)))
         && !declared(b, cue_toks)
@@ -140,6 +139,7 @@ mod tests {
             "g(x: ModuleExportName | undefined, name: Identifier): ImportSpecifier",
             "h(name: Identifier | undefined)",
             "user_address: { street_name: 'Main St', zip_code: '94105' }",
+            "\"Product Name\",\"Unit Price\",\"Quantity\"\n\"Widget Pro\",19.99,3",
             "jobs:\n  clippy:\n    name: Clippy\n    runs-on: ubuntu-latest\n    steps:\n      \
              - uses: actions/checkout@v4\n      - name: Install Rust\n        run: rustup \
              update stable\n      - name: Mark Cache\n        uses: actions/cache@v4\n",
