@@ -304,6 +304,9 @@ mod tests {
             format!("thanks\n-{pad}Paul\nok"),
             format!("thanks\n- Paul{pad}\nok"),
             format!("Paul{pad}- Jane Smith\nok"),
+            format!("runs-on: x\n{pad}\n  name: Clippy Lee\n{pad}\n    runs-on: y\nok"),
+            format!("### Fixed\n{pad}\n\n- Typo\n{long}\n- x"),
+            format!("Name: Alice Moreau{pad}x\n  runs-on: y"),
         ];
         for text in &texts {
             let whole = redactor().redact(text).unwrap().text;
