@@ -261,4 +261,7 @@ CASES = [
     C("email", "Dear Hiring Manager, I am applying for the night nurse role at Henry Ford Hospital. I live near Virginia Beach and can start in May. — ⟦PER|Keisha Moore⟧", neg=["PLACE_NAME"]),
     C("order-email", "Ship to ⟦ADDR|77 Massachusetts Ave, Cambridge MA 02139⟧, gift wrap please. Order 55120, 2 items.", neg=["ORDER_ID"]),
     C("chat", "Thanks so much, ⟦PER|Brian⟧! Good morning ⟦PER|Sarah⟧, the deck for the Standup is in the shared drive.", neg=[]),
+    # A license notice: a regulation's clause number is no phone; a parenthesis around a whole
+    # number is not part of it.
+    C("docs", "Restricted Rights as defined in Clause 252.227-7013 (c) (1) of DFARS. Questions: call Technical Support at 800-29-29-AMD (⟦PH|800-292-9263⟧).", neg=["ORDER_ID"]),
 ]

@@ -29,6 +29,9 @@ static NOT_PHONE: Phrases = Phrases::new(&[
     // 3236757504;`, as bindings to C headers are full of).
     &["u32"], &["u64"], &["u128"], &["i32"], &["i64"], &["i128"], &["usize"], &["isize"],
     &["c_int"], &["c_uint"], &["c_long"], &["c_ulong"], &["uint"], &["dword"], &["qword"],
+    // Numbered clauses of regulations and specifications (`DFARS 252.227-7013`, `Clause
+    // 252.227-7014`).
+    &["clause"], &["dfars"], &["section"], &["subparagraph"],
 ]);
 
 #[derive(Clone, Copy)]
@@ -195,6 +198,12 @@ pub(super) fn phone_at(sc: &mut Scan<'_>, i: usize, region: Option<RegionId>) {
             })
         };
         if ok {
+            // `(800-292-9263)`: a parenthesis around the whole number is not the area code's.
+            let start = if b[start] == b'(' && !b[start..end].contains(&b')') {
+                start + 1
+            } else {
+                start
+            };
             sc.push(id::PHONE, start, end);
             return;
         }
@@ -364,6 +373,7 @@ mod tests {
         assert_eq!(phones("toll free 1-800-555-0199"), ["1-800-555-0199"]);
         assert_eq!(phones("desk 415-555-2671 x204"), ["415-555-2671"]);
         assert_eq!(phones("desk 415-555-2671 ext. 204"), ["415-555-2671"]);
+        assert_eq!(phones("at 800-29-29-AMD (800-292-9263) in the USA"), ["800-292-9263"]);
     }
 
     #[test]
@@ -392,6 +402,7 @@ mod tests {
             "pub const MS_MGC_VAL: u32 = 3236757504;\npub const SELINUX_MAGIC: u32 = 4185718668;",
             "pub const CLONE_INTO_CGROUP: u64 = 8589934592;",
             "* @example 17179869184\n */\nmemory_in_bytes: number;",
+            "as defined in Clause 252.227-7013 (c) (1) of DFARs; DFARS 252.227-7014",
         ] {
             assert!(phones(s).is_empty(), "{s}: {:?}", phones(s));
         }
