@@ -18,9 +18,11 @@ pub(super) fn labels_a_person(b: &[u8], cue_toks: &[Tok], i: usize, end: usize) 
     let gap = &b[label.end..i];
     let name_word = NAME_WORDS.contains(&b[label.start..label.end]);
     // `nvc_first): Allow` closes a call, `HooksType[Name], "Options"` an index, `"Product
-    // Name","Unit Price"` a CSV header: the label word was part of code or of a row.
+    // Name","Unit Price"` a CSV header, `class="language-text">Got` an HTML tag: the label
+    // word was part of code, of a row or of markup (`'name' => 'Alice'` is a label still).
     let marked = gap.iter().any(|&c| matches!(c, b':' | b'"' | b'='))
-        && !gap.iter().any(|&c| matches!(c, b')' | b']' | b','));
+        && !gap.iter().any(|&c| matches!(c, b')' | b']' | b','))
+        && !gap.windows(2).any(|w| matches!(w, [b'"' | b'\'', b'>']));
     (marked || (name_word && gap == b" "))
         && !(name_word && (names_a_thing(b, cue_toks) || names_a_ci_step(b, i)))
         && !declared(b, cue_toks)
@@ -140,6 +142,7 @@ mod tests {
             "h(name: Identifier | undefined)",
             "user_address: { street_name: 'Main St', zip_code: '94105' }",
             "\"Product Name\",\"Unit Price\",\"Quantity\"\n\"Widget Pro\",19.99,3",
+            "<pre><code class=\"language-text\">Got: hi\n</code></pre>",
             "jobs:\n  clippy:\n    name: Clippy\n    runs-on: ubuntu-latest\n    steps:\n      \
              - uses: actions/checkout@v4\n      - name: Install Rust\n        run: rustup \
              update stable\n      - name: Mark Cache\n        uses: actions/cache@v4\n",
@@ -151,6 +154,10 @@ mod tests {
     #[test]
     fn labels_in_prose_and_data_still_label_people() {
         assert_eq!(people("Name: Alice"), ["Alice"]);
+        assert_eq!(
+            people("$user = ['name' => 'Alice Moreau'];"),
+            ["Alice Moreau"]
+        );
         assert_eq!(people("Patient info (name: Alice, age 30)"), ["Alice"]);
         assert_eq!(
             people("{\"name\":\"Pieter de Vries\"}"),

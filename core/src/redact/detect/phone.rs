@@ -373,7 +373,10 @@ mod tests {
         assert_eq!(phones("toll free 1-800-555-0199"), ["1-800-555-0199"]);
         assert_eq!(phones("desk 415-555-2671 x204"), ["415-555-2671"]);
         assert_eq!(phones("desk 415-555-2671 ext. 204"), ["415-555-2671"]);
-        assert_eq!(phones("at 800-29-29-AMD (800-292-9263) in the USA"), ["800-292-9263"]);
+        assert_eq!(
+            phones("at 800-29-29-AMD (800-292-9263) in the USA"),
+            ["800-292-9263"]
+        );
     }
 
     #[test]
