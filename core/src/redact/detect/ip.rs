@@ -20,7 +20,7 @@ static VERSION_WORDS: Phrases = Phrases::new(&[
     &["fw"], &["oid"], &["snmp"], &["policy"], &["changes"], &["upgrade"], &["upgraded"],
     &["bump"], &["bumped"],
     // Numbered sections of specifications (`IEEE P802.11ay section 9.4.2.251`).
-    &["section"], &["sections"], &["sec"], &["clause"], &["chapter"], &["annex"], &["appendix"],
+    &["section"], &["sections"], &["clause"], &["chapter"], &["annex"], &["appendix"],
 ]);
 
 /// IPv4 at a digit-run start `i` (the caller checked that no letter or digit precedes).
@@ -215,6 +215,8 @@ mod tests {
         assert!(
             ips("(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.2365.92").is_empty()
         );
+        // `sec` is seconds in a log line, not a section.
+        assert_eq!(ips("GET /health took 2 sec from 10.0.0.5"), ["10.0.0.5"]);
         assert_eq!(
             ips("Node: ip-10-0-3-17.ec2.internal/10.0.3.17"),
             ["10.0.3.17"]

@@ -1,7 +1,9 @@
 //! Runs of capitalised words that read as a name but name something else: a job title
 //! (`Hiring Manager`), a place named after someone (`Henry Ford Hospital`), an AI model
-//! (`Claude Sonnet`, `Gemma 2B`), or code (`Span::call_site`, `HttpError`). PERSON asks here
-//! after it has read a run and before it weighs the cues, so each veto holds under any cue.
+//! (`Claude Sonnet`, `Gemma 2B`), code (`Span::call_site`, `HttpError`, `*Val`), or a method
+//! named after its inventor (`Monte Carlo simulation`). PERSON asks here after it has read a
+//! run: [`names_something_else`] before it weighs the cues, so each of those vetoes holds under
+//! any cue; [`names_a_term`] after, as a strong cue wins over a term.
 
 use super::cues::is_role_word;
 use super::names::FIRST;
@@ -116,10 +118,10 @@ static TERM_WORDS: WordList = WordList::new(&[
 
 /// The run `b[i..end]` is a code path, type or call (`Span::call_site`, `Cow<'a, str>`,
 /// `Cow::from(`, `Ident::new`, `use x::{y, FoundCrate}`, `use nom::{Err, …}`), a member access
-/// (`Symbols.size()`, `Val.first`), a pointer (`*Val`), a type argument (`From<Uri>`), or
-/// the start of
-/// an identifier that digits then more letters continue (`Elf32_Word`, `Utf8Error`): names
-/// are never glued to these. Digits alone may end a user name that holds a name (`Jane2`).
+/// (`Symbols.size()`, `Val.first`), a pointer (`*Val`), a type argument (`From<Uri>`), or the
+/// start of an identifier that digits then more letters continue (`Elf32_Word`, `Utf8Error`):
+/// names are never glued to these. Digits alone may end a user name that holds a name
+/// (`Jane2`).
 fn in_code(b: &[u8], i: usize, end: usize) -> bool {
     let after = &b[end..];
     let digits = after
@@ -153,8 +155,7 @@ fn in_code(b: &[u8], i: usize, end: usize) -> bool {
 /// `XCBConnSetupSucessRep`, `TemporaryFileWrapper`: two lower-to-upper steps make a code
 /// name; names have one at most (`McDonald`, `DeShawn`, `MacArthur`). So does one step into a
 /// class-name suffix (`HttpError`, `IOException`, `HeaderName`, `ToolFamily`) or into an
-/// acronym (`LoRA`);
-/// `NaN` and `Infinity` are numbers.
+/// acronym (`LoRA`); `NaN` and `Infinity` are numbers.
 fn code_name(w: &[u8]) -> bool {
     // Most name words have no capital after the first letter: done in one pass.
     if !w.iter().skip(1).any(u8::is_ascii_uppercase) {

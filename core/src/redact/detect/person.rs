@@ -9,7 +9,9 @@
 //! - or they fill a CSV cell under a name column.
 //!
 //! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer, and a word
-//! followed by `'s` is an eponym or a possessive unless a title precedes it.
+//! followed by `'s` is an eponym or a possessive unless a title precedes it. Whether a label
+//! cue labels a person is [`labels`](super::labels)' call; runs that name a role, a place, a
+//! model, a method or code are [`namesakes`](super::namesakes)'.
 
 use super::cues::{
     cue_kinds, cue_possible, is_cue_word, sign_off_dash, DASH_GAP, LABEL, ROLE, STRONG_CUE, TITLE,
