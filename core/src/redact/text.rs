@@ -125,6 +125,11 @@ pub(crate) struct Lines<'a> {
     pub after: Option<&'a [u8]>,
 }
 
+/// `line` without its indentation (leading spaces).
+pub(crate) fn indented(line: &[u8]) -> &[u8] {
+    &line[line.iter().take_while(|&&c| c == b' ').count()..]
+}
+
 pub(crate) fn lines_around(b: &[u8], i: usize, reach: usize) -> Lines<'_> {
     let (lo, hi) = (i.saturating_sub(MAX_LOOKBACK), (i + reach).min(b.len()));
     let start = memchr::memrchr(b'\n', &b[lo..i]).map_or(lo, |k| lo + k + 1);

@@ -5,7 +5,7 @@
 //! ends just before a name run.
 
 use super::MAX_REACH;
-use crate::redact::text::{lines_around, Tok, WordList};
+use crate::redact::text::{indented, lines_around, Tok, WordList};
 
 /// The label `cue_toks[0]` (the nearest token before the run `b[i..end]`) names the person
 /// the run is. A label needs its `:`, `=` or quote; "name" may also stand one space before the
@@ -76,7 +76,7 @@ fn names_a_ci_step(b: &[u8], i: usize) -> bool {
 
 /// A YAML line whose key (after indentation and a list's `- `) is a CI workflow key.
 fn workflow_key_line(line: &[u8]) -> bool {
-    let line = &line[line.iter().take_while(|&&c| c == b' ').count()..];
+    let line = indented(line);
     let line = line.strip_prefix(b"- ").unwrap_or(line);
     let key = &line[..line
         .iter()

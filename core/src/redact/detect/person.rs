@@ -26,7 +26,7 @@ use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, lines_around, tokens_before, Tok};
+use crate::redact::text::{char_at, indented, lines_around, tokens_before, Tok};
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -362,11 +362,6 @@ fn in_dash_list(b: &[u8], i: usize) -> bool {
     let lines = lines_around(b, i, MAX_REACH);
     lines.before.is_some_and(|l| is_list_line(l) || heading(l))
         || lines.after.is_some_and(is_list_line)
-}
-
-/// `line` without its indentation.
-fn indented(line: &[u8]) -> &[u8] {
-    &line[line.iter().take_while(|&&c| c == b' ').count()..]
 }
 
 /// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
