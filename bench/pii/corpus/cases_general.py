@@ -264,4 +264,12 @@ CASES = [
     # A license notice: a regulation's clause number is no phone; a parenthesis around a whole
     # number is not part of it.
     C("docs", "Restricted Rights as defined in Clause 252.227-7013 (c) (1) of DFARS. Questions: call Technical Support at 800-29-29-AMD (⟦PH|800-292-9263⟧).", neg=["ORDER_ID"]),
+    # Lone given names with a person's verb, or joined by "and"; places that are given names
+    # are not people alone.
+    C("chat", "⟦PER|Lars⟧ said the invoice was wrong, and ⟦PER|Emily⟧ and ⟦PER|Raj⟧ went over it again. Please ask ⟦PER|Priya⟧ before Friday; ⟦PER|Rajesh Kumar⟧ agreed.", neg=[]),
+    C("chat", "We moved the team offsite from London and Berlin to Paris. ⟦PER|Marcus⟧ wrote the agenda and ⟦PER|Anna⟧ replied that she can't come.", neg=["PLACE_NAME"]),
+    # A sign-off signs with any name, in the gazetteer or not; a team is no signature. Names
+    # outside the gazetteer with no cue (Oluwaseun Adeyemi, Zhang Wei) are still missed.
+    C("support-ticket", "The export still times out after the fix.\n\nBest regards,\n⟦PER|Oluwaseun⟧", neg=[]),
+    C("chat", "THANKS: Update. Thanks, Engineering! ⟦PER|Oluwaseun Adeyemi⟧ reviewed the chart and ⟦PER|Zhang Wei⟧ approved the refund.\nThanks, ⟦PER|Mateus⟧", neg=["TECH_TERM"]),
 ]

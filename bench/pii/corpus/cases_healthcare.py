@@ -283,4 +283,8 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("research-export", "pid,age,sex,bmi,egfr\nR-1182,71,F,27.4,58\nR-1183,64,M,31.0,72\nR-1184,59,F,22.8,91", neg=["ORDER_ID", "MEASUREMENT"]),
     C("clinical-note", "Mother reports ⟦PER|Ayaan⟧ (born ⟦DOB|2019-02-14⟧) has had 3 ear infections. Refer ENT for tubes.", neg=[]),
     C("audit-log", "user=⟦EM|n.hoang@stmarys.org⟧ accessed chart MRN ⟦MRN|6672019⟧ from ⟦IP|10.88.4.21⟧ at 02:11 (break-glass)", neg=[]),
+    # Eponyms that are also surnames: a title or a given name makes them a person, nothing
+    # else does, not even "Pt" before the device.
+    C("clinical-note", "Pt Foley catheter in place, draining clear urine. Cushing syndrome ruled out; Holter monitor shows no arrhythmia. Seen by Dr. ⟦PER|Foley⟧ and Mrs. ⟦PER|Cushing⟧'s daughter ⟦PER|Hannah Whipple⟧ called.", neg=["EPONYM"]),
+    C("clinical-note", "Braxton Hicks contractions since this morning. Cheyne-Stokes respiration noted overnight. ⟦PER|Daniel Parkinson⟧ (husband) at bedside; Parkinson's disease history per chart.", neg=["EPONYM"]),
 ]

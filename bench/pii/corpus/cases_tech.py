@@ -410,4 +410,6 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("log", "GET /api/v1/orders 200 ua=\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.2365.92\" client=⟦IP|203.0.113.77⟧", neg=["VERSION"]),
     C("chat", "Sprint notes. Assignee: ⟦PER|Priya⟧; reviewer: ⟦PER|Marcus Webb⟧. Export as CSV with the header \"Product Name\",\"Unit Price\",\"Quantity\".", neg=["TECH_TERM"]),
     C("docs", "<p>Run it:</p>\n<pre><code class=\"language-text\">Got: hi\nFailed after 2 seconds\n</code></pre>\n<p>Written by ⟦PER|Carol Nichols⟧.</p>", neg=["TECH_TERM"]),
+    # A product named after a surname: a person after a title or a given name only.
+    C("chat", "Jenkins pipeline failed at the build stage; run the Jenkins job again after the merge. Mr. ⟦PER|Jenkins⟧ from billing and ⟦PER|Sarah Jenkins⟧ (⟦EM|sjenkins@acme-billing.com⟧) are cc'd. Haskell is a purely functional language.", neg=["TECH_TERM"]),
 ]

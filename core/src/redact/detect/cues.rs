@@ -1,9 +1,10 @@
 //! PERSON cues: the words that, ending just before a capitalised token, make it a name
-//! (titles, roles, labels, greetings, prepositions), and the cheap test of whether one can
-//! be there at all, which [`super::person`] runs on every capitalised word.
+//! (titles, roles, labels, greetings, prepositions), the cheap test of whether one can be
+//! there at all, which [`super::person`] runs on every capitalised word, and the few cues that
+//! stand after a name (`Lars said`, `Emily and Raj`).
 
-use super::names::{lower, FxMap};
-use crate::redact::text::{byte_table, has_phrase, Tok, WordMap};
+use super::names::{flags, lower, FxMap, FIRST, PLACE};
+use crate::redact::text::{byte_table, has_phrase, tokens_before, Tok, WordMap};
 use std::sync::OnceLock;
 
 /// Titles (`Dr.`, `Mme`): the strongest cue, the only one that admits a name followed by `'s`.
@@ -42,7 +43,8 @@ const ROLES: &[&[&str]] = &[
 const WEAK: &[&[&str]] = &[
     &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
     &["ask", "for"], &["re"], &["under"], &["with"], &["good", "morning"], &["good", "afternoon"],
-    &["good", "evening"],
+    &["good", "evening"], &["ask"], &["asked"], &["tell"], &["told"], &["remind"], &["reminded"],
+    &["thank"], &["thanked"], &["invite"], &["invited"],
 ];
 
 /// Label words that count only as a key or a field label (`"given":`, `Last: `, `name=`): not
@@ -278,5 +280,213 @@ pub(super) fn sign_off_dash(b: &[u8], i: usize) -> Option<usize> {
         b'-' if p < 2 || b[p - 2] == b' ' || b[p - 2] == b'\n' => Some(p - 1),
         0x93 | 0x94 if p >= 3 && b[p - 3] == 0xE2 && b[p - 2] == 0x80 => Some(p - 3),
         _ => None,
+    }
+}
+
+/// The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`), a line
+/// break only after a sign-off, no backtick (`npm link ms`. Instead: code, then prose), not a
+/// lone `-` (`User-Defined Character Properties` is one compound).
+pub(super) fn cue_gap_ok(g: &[u8], title: bool, sign_off: bool) -> bool {
+    g.len() <= 4
+        && g != b"-"
+        && !g.contains(&b'`')
+        && (title || !g.iter().any(|&c| matches!(c, b'.' | b'?' | b';')))
+        && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
+}
+
+/// A title ends just before `i` (`Dr. Foley`, `Mrs Cushing`): what a namesake needs. `toks` is
+/// scratch space.
+pub(super) fn title_before(b: &[u8], i: usize, toks: &mut Vec<Tok>) -> bool {
+    tokens_before(b, i, 40, toks, 1);
+    toks.first()
+        .is_some_and(|t| cue_gap_ok(&b[t.end..i], true, false) && cue_kinds(b, toks) & TITLE != 0)
+}
+
+/// `Hannah and Ben`: the cue is "and" after a known given name.
+pub(super) fn after_name_and(b: &[u8], toks: &[Tok]) -> bool {
+    toks.len() >= 2
+        && (b[toks[0].start..toks[0].end].eq_ignore_ascii_case(b"and")
+            || &b[toks[0].start..toks[0].end] == b"&")
+        && b[toks[1].start].is_ascii_uppercase()
+        && is_partner_name(&b[toks[1].start..toks[1].end])
+}
+
+/// `Hannah and Ben`, read from Hannah: "and", then a known given name.
+pub(super) fn before_and_name(b: &[u8], end: usize) -> bool {
+    let rest = &b[end..];
+    let after = if rest.starts_with(b" and ") {
+        end + 5
+    } else if rest.starts_with(b" & ") {
+        end + 3
+    } else {
+        return false;
+    };
+    let w = &b[after..];
+    let n = w
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphabetic() || c >= 0x80)
+        .count();
+    n >= 2 && w[0].is_ascii_uppercase() && is_partner_name(&w[..n])
+}
+
+/// The name on the other side of "and": a known given name, not a place (`London and Berlin`).
+fn is_partner_name(w: &[u8]) -> bool {
+    flags(w) & (FIRST | PLACE) == FIRST
+}
+
+/// `Lars said`, `Priya asked`: after the run, a verb whose subject is a person. Like a weak
+/// cue, it takes a known given name or a full name, not any capitalised word.
+pub(super) fn person_verb_after(b: &[u8], end: usize) -> bool {
+    if b.get(end) != Some(&b' ') {
+        return false;
+    }
+    let w = &b[end + 1..];
+    let n = w.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    !w.get(n).is_some_and(u8::is_ascii_alphanumeric) && is_person_verb(&w[..n])
+}
+
+/// Verbs of saying, asking and agreeing (past and present), which a product or a system is
+/// rarely the subject of.
+#[rustfmt::skip]
+fn is_person_verb(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"said" | b"says" | b"asked" | b"asks" | b"wrote" | b"writes" | b"replied" | b"replies"
+            | b"mentioned" | b"mentions" | b"told" | b"tells" | b"suggested" | b"suggests"
+            | b"thinks" | b"thought" | b"agreed" | b"agrees" | b"confirmed" | b"explained"
+            | b"emailed" | b"texted" | b"messaged" | b"promised" | b"complained" | b"insisted"
+            | b"recommended" | b"believes" | b"feels" | b"felt" | b"answered" | b"responded"
+            | b"reported" | b"reviewed" | b"approved" | b"joined" | b"wants" | b"wanted"
+    )
+}
+
+/// `cue` (the word before the name) ends a sign-off (`Thanks`, `Best regards`, `Thank you`,
+/// `Cheers`) written as one, closed by a comma or a line break (`gap`; not `THANKS: Update`,
+/// `Best Practices`), and the one word after it reads as a signature, not a team or a
+/// department (`Engineering`, `Management`, `Security`, `Operations`): names seldom end so,
+/// plural or not.
+pub(super) fn signs_a_message(cue: &[u8], gap: &[u8], word: &[u8]) -> bool {
+    const SIGN_OFFS: &[&str] = &[
+        "thanks",
+        "you",
+        "best",
+        "regards",
+        "cheers",
+        "sincerely",
+        "much",
+        "lot",
+        "bientôt",
+        "cordialement",
+        "saludos",
+        "grüße",
+        "gruß",
+        "groeten",
+    ];
+    const NOUN_ENDINGS: &[&str] = &[
+        "ing", "tion", "sion", "ment", "ity", "ance", "ence", "ogy", "ics", "ness", "ship", "ops",
+    ];
+    let ends = |w: &[u8], end: &str| {
+        w.len() > end.len() && w[w.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
+    };
+    gap.iter().any(|&c| matches!(c, b',' | b'\n'))
+        && SIGN_OFFS
+            .iter()
+            .any(|s| cue.eq_ignore_ascii_case(s.as_bytes()))
+        && !NOUN_ENDINGS
+            .iter()
+            .any(|e| ends(word, e) || ends(singular(word), e))
+}
+
+/// `word` without a final `s` (`Operations` → `Operation`).
+fn singular(word: &[u8]) -> &[u8] {
+    word.strip_suffix(b"s").unwrap_or(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{detect_only, id};
+
+    fn people(s: &str) -> Vec<&str> {
+        detect_only(s, id::PERSON)
+    }
+
+    #[test]
+    fn a_given_name_alone_is_a_person_when_a_verb_or_a_partner_says_so() {
+        assert_eq!(people("Lars said the invoice was wrong."), ["Lars"]);
+        assert_eq!(
+            people("Sarah Jenkins reported the outage."),
+            ["Sarah Jenkins"]
+        );
+        assert_eq!(people("Emily and Raj went over it."), ["Emily", "Raj"]);
+        assert_eq!(
+            people("Sven and Leilani will cover it."),
+            ["Sven", "Leilani"]
+        );
+        assert_eq!(people("Please ask Priya before Friday."), ["Priya"]);
+        assert_eq!(people("I told Marcus yesterday."), ["Marcus"]);
+        // A capitalised word that is no known given name needs more than a verb.
+        assert!(people("Docker said the image was not found.").is_empty());
+        assert!(people("The Rust Book says to use match.").is_empty());
+        assert!(people("Emily is on leave; Emily's laptop").is_empty());
+    }
+
+    #[test]
+    fn a_sign_off_signs_with_any_name() {
+        assert_eq!(people("Thanks, Mateus"), ["Mateus"]);
+        assert_eq!(
+            people("It broke again.\n\nBest regards,\nOluwaseun\n"),
+            ["Oluwaseun"]
+        );
+        assert_eq!(people("Thank you,\nChidi."), ["Chidi"]);
+        for s in [
+            "Thanks, Engineering",
+            "Thanks, Team!",
+            "Thanks, Everyone",
+            "Best regards,\nOperations",
+            "Thanks, Mateus is the word for it",
+            "Customer Mateus",
+            "* THANKS: Update.",
+            "- Add book page for Tips and Best Practices\n",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+    }
+
+    #[test]
+    fn places_that_are_given_names_are_no_one_alone() {
+        assert!(people("We moved from London and Berlin to Paris.").is_empty());
+        assert!(people("flights to Paris said to be delayed").is_empty());
+        assert_eq!(people("Paris Hilton said hello."), ["Paris Hilton"]);
+        assert_eq!(people("Hi Paris, the deck is ready."), ["Paris"]);
+        assert_eq!(
+            people("Edith and Mary came, not London."),
+            ["Edith", "Mary"]
+        );
+    }
+
+    #[test]
+    fn namesakes_need_a_title_or_a_given_name() {
+        assert_eq!(people("Dr. Foley will see the patient."), ["Foley"]);
+        assert_eq!(
+            people("Dear Mr. Hashimoto, your order shipped."),
+            ["Hashimoto"]
+        );
+        assert_eq!(people("Mrs Cushing called."), ["Cushing"]);
+        assert_eq!(
+            people("Ken Hashimoto is our account manager."),
+            ["Ken Hashimoto"]
+        );
+        for s in [
+            "Pt Foley catheter in place.",
+            "Patient Foley catheter removed.",
+            "Jenkins pipeline failed; ask Jenkins admins.",
+            "Braxton Hicks contractions since 6am.",
+            "Cheyne-Stokes respiration noted.",
+            "Hashimoto's thyroiditis, on levothyroxine.",
+            "Haskell is a purely functional language.",
+            "with Kafka and Jenkins",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
     }
 }

@@ -39,6 +39,11 @@ pub(crate) const FIRST: u8 = 1;
 pub(crate) const LAST: u8 = 2;
 /// A stop word: never a name token.
 pub(crate) const STOP_WORD: u8 = 4;
+/// A surname that also names a disease, a device or a product (`Foley`, `Hashimoto`,
+/// `Jenkins`): a name only after a title or a given name ([`NAMESAKES`]).
+pub(crate) const NAMESAKE: u8 = 8;
+/// A given name that is, alone, more often a place (`London`, `Paris`, `Egypt`): [`PLACES`].
+pub(crate) const PLACE: u8 = 16;
 
 /// Every gazetteer and stoplist word (lowercase) with its flags: one lookup per token.
 fn words() -> &'static FxMap<&'static [u8], u8> {
@@ -52,6 +57,12 @@ fn words() -> &'static FxMap<&'static [u8], u8> {
         }
         for w in STOP {
             *m.entry(w.as_bytes()).or_insert(0) |= STOP_WORD;
+        }
+        for w in NAMESAKES {
+            *m.entry(w.as_bytes()).or_insert(0) |= NAMESAKE;
+        }
+        for w in PLACES {
+            *m.entry(w.as_bytes()).or_insert(0) |= PLACE;
         }
         m
     })
@@ -127,29 +138,34 @@ pub(crate) fn maybe_first_hashed(h: u64) -> bool {
     first_bits()[h >> 6] & (1 << (h & 63)) != 0
 }
 
-/// True when the ASCII word `word`, hashed as for [`maybe_first_hashed`] (`Fx` over its
-/// lowercase bytes), is on the stoplist (its [`flags`] have [`STOP_WORD`]): a bit set answers
-/// most words, the list the rest. Inlined: every capitalised word asks it, and once the
-/// stoplist grew the compiler stopped inlining it on its own (+2.6 % instructions per call of
-/// `find` on the mixed text).
+/// [`STOP_WORD`] when the ASCII word `word`, hashed as for [`maybe_first_hashed`] (`Fx` over
+/// its lowercase bytes), is on the stoplist, [`NAMESAKE`] when it is a namesake, else 0: a bit
+/// set answers most words, the lists the rest. Inlined: every capitalised word asks it, and
+/// once the stoplist grew the compiler stopped inlining it on its own (+2.6 % instructions per
+/// call of `find` on the mixed text).
 #[inline]
-pub(crate) fn is_stop_hashed(word: &[u8], h: u64) -> bool {
+pub(crate) fn stop_hashed(word: &[u8], h: u64) -> u8 {
     static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    static LIST: OnceLock<WordMap<()>> = OnceLock::new();
+    static LIST: OnceLock<WordMap<u8>> = OnceLock::new();
+    let listed = || {
+        let stop = STOP.iter().map(|w| (w.as_bytes(), STOP_WORD));
+        stop.chain(NAMESAKES.iter().map(|w| (w.as_bytes(), NAMESAKE)))
+    };
     let bits = BITS.get_or_init(|| {
         let mut bits = vec![0u64; 1024];
-        for w in STOP {
-            let h = fx(w.as_bytes()) as usize & 0xFFFF;
+        for (w, _) in listed() {
+            let h = fx(w) as usize & 0xFFFF;
             bits[h >> 6] |= 1 << (h & 63);
         }
         bits
     });
     let k = h as usize & 0xFFFF;
-    bits[k >> 6] & (1 << (k & 63)) != 0
-        && LIST
-            .get_or_init(|| WordMap::new(STOP.iter().map(|w| (w.as_bytes(), ()))))
-            .get(word)
-            .is_some()
+    if bits[k >> 6] & (1 << (k & 63)) == 0 {
+        return 0;
+    }
+    LIST.get_or_init(|| WordMap::new(listed()))
+        .get(word)
+        .unwrap_or(0)
 }
 
 /// False when the word (any case) is certainly not a given name; true when it may be one. A
@@ -180,25 +196,26 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
     maybe_first_hashed(h)
 }
 
-/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`]) of a word, any case, accents folded. A
-/// hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files never list, is a given
-/// name when its first part is one and a surname when its last part is one, unless a part is a
-/// stop word (then it is no name word at all).
+/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`], [`NAMESAKE`], [`PLACE`]) of a word, any case, accents
+/// folded. A hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files never list,
+/// is a given name when its first part is one and a surname when its last part is one, unless
+/// a part is a stop word (then it is no name word at all); a namesake part makes the whole a
+/// namesake (`Cheyne-Stokes`).
 pub(crate) fn flags(word: &[u8]) -> u8 {
     if first_part(word).len() == word.len() {
         return word_flags(word);
     }
     let parts = word.split(|&c| c == b'-').map(word_flags);
-    let (mut first, mut last, mut stop) = (None, 0, 0);
+    let (mut first, mut last, mut any) = (None, 0, 0);
     for f in parts {
         first.get_or_insert(f);
-        stop |= f & STOP_WORD;
+        any |= f;
         last = f;
     }
-    if stop != 0 {
+    if any & STOP_WORD != 0 {
         return 0;
     }
-    (first.unwrap_or(0) & FIRST) | (last & LAST)
+    (first.unwrap_or(0) & FIRST) | (last & LAST) | (any & NAMESAKE)
 }
 
 /// `word` up to its first `-`. A plain loop: words are short, and `memchr`'s setup cost more
@@ -223,20 +240,18 @@ pub(crate) fn is_first(word: &[u8]) -> bool {
 #[rustfmt::skip]
 const STOP: &[&str] = &[
     // Medical eponyms that are not also common surnames (those, like Bell or Murphy, are
-    // caught by the possessive rule in person.rs: "Bell's palsy", "Murphy's sign").
-    "parkinson", "crohn", "crohns", "alzheimer", "apgar", "foley", "hashimoto", "whipple", "ganz",
-    "holter", "babinski", "guillain", "barre", "epley", "hallpike", "cushing", "hodgkin",
-    "kawasaki", "wilms", "tourette", "heimlich", "marfan", "asperger", "dupuytren", "tinel",
-    "wegener", "horner", "huntington", "raynaud", "sjogren", "kaposi", "lyme", "doppler",
-    "hickman", "kussmaul", "cheyne", "mcburney", "romberg", "lachman", "phalen", "trendelenburg",
-    "kegel", "braxton", "burkitt", "hirschsprung", "meckel", "wernicke", "korsakoff", "bayes",
-    "markov", "fourier", "dijkstra", "lasix", "humira", "morbus",
+    // caught by the possessive rule in person.rs: "Bell's palsy", "Murphy's sign"; the
+    // surnames among eponyms are NAMESAKES).
+    "crohn", "crohns", "alzheimer", "babinski", "guillain", "barre", "hallpike", "wilms",
+    "tourette", "marfan", "asperger", "dupuytren", "tinel", "raynaud", "kaposi", "lyme", "doppler",
+    "kussmaul", "lachman", "trendelenburg", "kegel", "hirschsprung", "meckel", "wernicke",
+    "korsakoff", "bayes", "markov", "fourier", "dijkstra", "lasix", "humira", "morbus",
     // Clinical shorthand written with a capital after "Patient" or "Pt" (`Patient Hx: HTN`),
     // where those cues admit any capitalised word.
     "hx", "dx", "ddx", "rx", "tx", "sx", "fx",
     // Tech products and terms.
-    "jenkins", "kafka", "gradle", "selenium", "django", "flask", "prometheus", "grafana",
-    "zookeeper", "docker", "kubernetes", "redis", "mongo", "maven", "haskell", "perl", "scala",
+    "gradle", "selenium", "django", "flask", "prometheus", "grafana",
+    "zookeeper", "docker", "kubernetes", "redis", "mongo", "maven", "perl", "scala",
     "kotlin", "linux", "apache", "tomcat", "nginx", "kibana", "splunk", "sentry", "jira", "slack",
     "heroku", "vercel", "alexa", "siri", "cortana", "terraform", "vagrant", "ansible", "jekyll",
     "gatsby", "angular", "react", "vue", "rails", "hibernate", "bazel", "tokio", "serde", "celery",
@@ -294,6 +309,31 @@ const STOP: &[&str] = &[
     "tues", "wed", "thu", "thurs", "fri", "sat",
 ];
 
+/// Surnames of the gazetteer that more often name a disease, a sign, a device or a product
+/// (`Foley catheter`, `Hashimoto's`, `Jenkins pipeline`, `Braxton Hicks`). On the stoplist they
+/// hid Mr. Jenkins and Sarah Jenkins; as namesakes they are names after a title, or after a
+/// given name in one run, and nothing else.
+#[rustfmt::skip]
+const NAMESAKES: &[&str] = &[
+    "parkinson", "apgar", "foley", "hashimoto", "whipple", "ganz", "holter", "epley", "cushing",
+    "hodgkin", "kawasaki", "heimlich", "wegener", "horner", "huntington", "sjogren", "hickman",
+    "cheyne", "mcburney", "romberg", "phalen", "braxton", "burkitt", "jenkins", "kafka", "haskell",
+];
+
+/// Given names of the SSA records that, as one capitalised word, are nearly always a city, a
+/// state, a country or a region ("I like London and Berlin", "flights to Paris"). Places that
+/// are as often someone's name (Austin, Charlotte, Georgia, Jordan, Madison, Sydney) are not
+/// here. A place word is still a name with a surname (`Paris Hilton`) or after a cue.
+#[rustfmt::skip]
+const PLACES: &[&str] = &[
+    "london", "paris", "berlin", "boston", "cairo", "rome", "vienna", "venice", "geneva", "milan",
+    "melbourne", "montreal", "nairobi", "memphis", "dallas", "denver", "houston", "cleveland",
+    "brooklyn", "egypt", "china", "italy", "france", "ireland", "kenya", "mali", "africa", "asia",
+    "america", "alaska", "arizona", "florida", "montana", "nevada", "kansas", "missouri",
+    "tennessee", "indiana", "maryland", "sahara", "argentina", "angeles", "francisco", "trenton",
+    "sedona", "reno", "bristol",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,27 +364,44 @@ mod tests {
     /// Lookups fold accents off a word ([`fold`]), so the stoplist must be written folded.
     #[test]
     fn stoplist_is_ascii_lowercase() {
-        for w in STOP {
+        for w in STOP.iter().chain(NAMESAKES).chain(PLACES) {
             assert!(w.bytes().all(|c| c.is_ascii_lowercase()), "{w}");
         }
     }
 
     #[test]
     fn stoplist_overrides() {
+        for w in ["Crohn", "Team", "March", "Barré", "BARRE"] {
+            assert!(flags(w.as_bytes()) & STOP_WORD != 0, "{w}");
+        }
+        assert_eq!(flags(b"Maria") & STOP_WORD, 0);
+    }
+
+    #[test]
+    fn namesakes_are_surnames_marked_as_such() {
         for w in [
             "Parkinson",
             "JENKINS",
             "Kafka",
             "Foley",
             "Apgar",
-            "Crohn",
-            "Team",
-            "March",
-            "Barré",
-            "BARRE",
+            "Cheyne-Stokes",
         ] {
-            assert!(flags(w.as_bytes()) & STOP_WORD != 0, "{w}");
+            assert_eq!(
+                flags(w.as_bytes()) & (NAMESAKE | STOP_WORD),
+                NAMESAKE,
+                "{w}"
+            );
         }
-        assert_eq!(flags(b"Maria") & STOP_WORD, 0);
+        assert_eq!(flags(b"Jenkins") & LAST, LAST);
+        assert_eq!(flags(b"Smith") & NAMESAKE, 0);
+        // A namesake is a surname of the gazetteer, a place a given name: the lists are no
+        // place for other words.
+        for w in NAMESAKES {
+            assert!(words()[w.as_bytes()] & LAST != 0, "{w}");
+        }
+        for w in PLACES {
+            assert!(words()[w.as_bytes()] & FIRST != 0, "{w}");
+        }
     }
 }

@@ -5,22 +5,28 @@
 //!   `daughter`, `Customer`, `Beneficiary`), a label (`Name:`, `"given":`, `name=`), a greeting
 //!   or sign-off (`Hi`, `Dear`, `Thanks,`, `—`), or "my name is"/"I'm"; a cue also admits
 //!   upper-case and `LAST, FIRST` forms;
+//! - or a known given name (or a full name) is followed by a person's verb (`Lars said`,
+//!   `Priya asked`) or joined by "and" to another known given name (`Emily and Raj`);
 //! - or, without a cue, a given name of the gazetteer is followed by a surname of it;
 //! - or they fill a CSV cell under a name column.
 //!
-//! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer, and a word
-//! followed by `'s` is an eponym or a possessive unless a title precedes it. Whether a label
+//! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer; surnames
+//! that also name a disease, a device or a product (`Foley`, `Hashimoto`, `Jenkins`) are names
+//! only after a title or a given name, and given names that alone are places (`London`) need a
+//! cue or a surname. A word followed by `'s` is an eponym or a possessive unless a title
+//! precedes it. Whether a label
 //! cue labels a person is [`labels`](super::labels)' call; runs that name a role, a place, a
 //! model, a method or code are [`namesakes`](super::namesakes)'.
 
 use super::cues::{
-    cue_kinds, cue_possible, is_cue_word, sign_off_dash, DASH_GAP, LABEL, ROLE, STRONG_CUE, TITLE,
-    WEAK_CUE,
+    after_name_and, before_and_name, cue_gap_ok, cue_kinds, cue_possible, is_cue_word,
+    person_verb_after, sign_off_dash, signs_a_message, title_before, DASH_GAP, LABEL, ROLE,
+    STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::labels::labels_a_person;
 use super::names::{
-    flags, is_first, is_stop_hashed, maybe_first, maybe_first_hashed, word_flags, Fx, FIRST, LAST,
-    STOP_WORD,
+    flags, is_first, maybe_first, maybe_first_hashed, stop_hashed, word_flags, Fx, FIRST, LAST,
+    NAMESAKE, PLACE, STOP_WORD,
 };
 use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
@@ -160,6 +166,15 @@ fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
         if !t.initial && (f & STOP_WORD != 0 || is_cue_word(&b[t.start..t.end])) {
             break;
         }
+        // A namesake (`Foley`, `Jenkins`) follows only a given name or an initial (`Sarah
+        // Jenkins`, `K. Foley`); first in a run, it needs the title `person_at` asks for.
+        if f & NAMESAKE != 0
+            && out
+                .last()
+                .is_some_and(|p| !p.initial && p.flags & FIRST == 0)
+        {
+            break;
+        }
         // `Quentin Ashby Sex: M`: a word ending in a colon is the next field's label.
         if !out.is_empty() && b.get(t.end) == Some(&b':') && f & LAST == 0 {
             break;
@@ -203,9 +218,15 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         && b.get(e)
             .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
     {
-        // A stop word never starts a name, cue or not.
-        if e - i > 24 || is_stop_hashed(&b[i..e], h.finish()) {
+        // A stop word never starts a name, cue or not; a namesake only after a title (the
+        // full rule, for every word shape, is below: this is the common case, early).
+        if e - i > 24 {
             return;
+        }
+        match stop_hashed(&b[i..e], h.finish()) {
+            STOP_WORD => return,
+            NAMESAKE if !title_before(b, i, &mut sc.toks) => return,
+            _ => {}
         }
         // A given name, or any word after a possible cue or in a name column. A clear bit
         // proves the word is no given name, and then only the cue test can keep it.
@@ -259,24 +280,16 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     }
     let mut cue_toks: Vec<Tok> = std::mem::take(&mut sc.toks);
     tokens_before(b, i, 40, &mut cue_toks, 3);
-    // The gap between a cue and the name: a few bytes, no sentence end (titles end in `.`),
-    // a line break only after a sign-off, no backtick (`npm link ms`. Instead: code, then
-    // prose), not a lone `-` (`User-Defined Character Properties` is one compound).
     let gap = cue_toks.first().map(|t| &b[t.end..i]);
-    let gap_ok = |title: bool, sign_off: bool| {
-        gap.is_some_and(|g| {
-            g.len() <= 4
-                && g != b"-"
-                && !g.contains(&b'`')
-                && (title || !g.iter().any(|&c| matches!(c, b'.' | b'?' | b';')))
-                && (sign_off || !g.iter().any(|&c| matches!(c, b'\n' | b'!')))
-        })
-    };
+    let gap_ok = |title: bool, sign_off: bool| gap.is_some_and(|g| cue_gap_ok(g, title, sign_off));
     let named = |t: &NameTok| !t.initial;
-    let first_known = toks
-        .iter()
-        .find(|t| named(t))
-        .is_some_and(|t| t.flags & FIRST != 0);
+    // A place alone (`London and Berlin`) is no known given name.
+    let lone_place = toks.len() == 1 && toks[0].flags & PLACE != 0;
+    let first_known = !lone_place
+        && toks
+            .iter()
+            .find(|t| named(t))
+            .is_some_and(|t| t.flags & FIRST != 0);
     let kinds = cue_kinds(b, &cue_toks);
     let has = |k: u8| kinds & k != 0;
     // `MS` before a mixed-case run is Microsoft (`MS Internet Explorer`, `MS Server-Gated
@@ -286,6 +299,12 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         .is_some_and(|t| &b[t.start..t.end] == b"MS")
         && !toks.iter().all(|t| t.upper);
     let title = has(TITLE) && gap_ok(true, false) && !microsoft;
+    // A namesake first is the disease, device or product (`Foley catheter`, `Braxton Hicks`,
+    // `Pt Foley in place`) unless a title makes it a surname (`Dr. Foley`).
+    if toks[0].flags & NAMESAKE != 0 && !title {
+        sc.toks = cue_toks;
+        return;
+    }
     let labelled = has(LABEL) && gap_ok(false, false) && labels_a_person(b, &cue_toks, i, end);
     let strong = title
         || labelled
@@ -297,7 +316,18 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         })
         || line_speaker(b, i, end);
     let role = has(ROLE) && gap_ok(false, true);
-    let weak = (has(WEAK_CUE) && gap_ok(false, false)) || after_name_and(b, &cue_toks);
+    // `Thanks,\nMateus`: a sign-off, then one word that ends the signature, is the sender,
+    // known name or not (`Thanks, Engineering` is a team: see `signs_a_message`).
+    let signed = role
+        && toks.len() == 1
+        && cue_toks
+            .first()
+            .is_some_and(|t| signs_a_message(&b[t.start..t.end], &b[t.end..i], &b[i..end]))
+        && signature_end(b, end);
+    let weak = (has(WEAK_CUE) && gap_ok(false, false))
+        || after_name_and(b, &cue_toks)
+        || before_and_name(b, end)
+        || person_verb_after(b, end);
     sc.toks = cue_toks;
 
     if (possessive_after(b, i, end) && !title) || (names_a_term(b, end) && !(strong || role)) {
@@ -313,7 +343,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     } else if strong {
         true
     } else if role {
-        multi || first_known || initial_last || comma_first.is_some()
+        multi || first_known || initial_last || comma_first.is_some() || signed
     } else if weak {
         (first_known && (multi || toks.len() == 1))
             || initial_last
@@ -386,15 +416,6 @@ fn initial_continues(b: &[u8], e: usize) -> bool {
 #[inline]
 fn in_csv_cell(b: &[u8], i: usize) -> bool {
     (i == 0 || matches!(b[i - 1], b',' | b'\n')) && column_is(b, i, NAME_COLUMNS)
-}
-
-/// `Hannah and Ben`: the cue is "and" after a known given name.
-fn after_name_and(b: &[u8], toks: &[Tok]) -> bool {
-    toks.len() >= 2
-        && (b[toks[0].start..toks[0].end].eq_ignore_ascii_case(b"and")
-            || &b[toks[0].start..toks[0].end] == b"&")
-        && b[toks[1].start].is_ascii_uppercase()
-        && is_first(&b[toks[1].start..toks[1].end])
 }
 
 /// `HARRIS, DEVON` / `Alvarez, Teresa` / `SMITH, JOHN A`: the given names after the comma,
