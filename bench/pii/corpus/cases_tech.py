@@ -412,4 +412,7 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("docs", "<p>Run it:</p>\n<pre><code class=\"language-text\">Got: hi\nFailed after 2 seconds\n</code></pre>\n<p>Written by ⟦PER|Carol Nichols⟧.</p>", neg=["TECH_TERM"]),
     # A product named after a surname: a person after a title or a given name only.
     C("chat", "Jenkins pipeline failed at the build stage; run the Jenkins job again after the merge. Mr. ⟦PER|Jenkins⟧ from billing and ⟦PER|Sarah Jenkins⟧ (⟦EM|sjenkins@acme-billing.com⟧) are cc'd. Haskell is a purely functional language.", neg=["TECH_TERM"]),
+    # An acronym before a word is no name (DOM Level, AL Database App); a surname in capitals
+    # before a given name is.
+    C("docs", "Implements the DOM Level 3 spec; reviewer: AL Database App team. Maintainer: ⟦PER|NIIBE Yutaka⟧ (⟦EM|gniibe@fsij.org⟧).", neg=["TECH_TERM"]),
 ]

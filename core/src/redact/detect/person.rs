@@ -337,6 +337,13 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let multi = toks.iter().filter(|t| named(t)).count() >= 2;
     let initial_last = toks[0].initial && last_known;
     let all_upper = toks.iter().all(|t| t.upper);
+    // `DOM Level 3`, `AWS Lambda`: an acronym (up to four capitals) before a word, which a
+    // name never mixes; a longer word in capitals is a surname written first (`NIIBE Yutaka`).
+    let acronym_first =
+        !all_upper && !toks[0].initial && toks[0].upper && toks[0].end - toks[0].start <= 4;
+    if acronym_first && !strong {
+        return;
+    }
     let comma_first = last_comma_first(b, end, strong || role || weak);
     let accept = if all_upper {
         (strong || role) && (multi || comma_first.is_some())
@@ -514,6 +521,13 @@ mod tests {
     }
 
     #[test]
+    fn a_surname_in_capitals_may_come_first_but_no_acronym() {
+        assert_eq!(people("Reviewer: NIIBE Yutaka"), ["NIIBE Yutaka"]);
+        assert!(people("Reviewer: DOM Level").is_empty());
+        assert_eq!(people("Patient: JOHN Smith"), ["JOHN Smith"]);
+    }
+
+    #[test]
     fn hyphenated_given_names_and_surnames() {
         // Without the hyphen rule the run started at `Jane`, and `Mary-` stayed in the text.
         assert_eq!(
@@ -553,6 +567,8 @@ mod tests {
             "Murphy's sign positive",
             "Foley catheter removed",
             "Running on Jenkins in /var/lib",
+            "Implementation of the DOM Level 3 feature; see UC Berkeley and AMD Hudson",
+            "Copyright: the APT Development Team, with GNU Lesser terms",
             "Kafka consumer lag",
             "Use the Ruby client v1.12.3",
             "Hi Team, the build is green",
