@@ -443,8 +443,8 @@ mod tests {
             "Thanks, Team!",
             "Thanks, Everyone",
             "Best regards,\nOperations",
-            "Thanks, Mateus is the word for it",
-            "Customer Mateus",
+            "Thanks, Bitbucket is down again",
+            "Customer Success",
             "* THANKS: Update.",
             "- Add book page for Tips and Best Practices\n",
         ] {

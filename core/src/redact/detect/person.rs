@@ -567,6 +567,7 @@ mod tests {
             "Murphy's sign positive",
             "Foley catheter removed",
             "Running on Jenkins in /var/lib",
+            "support for Solaris target; omitted from Mio; checked by Miri",
             "Implementation of the DOM Level 3 feature; see UC Berkeley and AMD Hudson",
             "Copyright: the APT Development Team, with GNU Lesser terms",
             "Kafka consumer lag",
