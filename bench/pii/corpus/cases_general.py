@@ -272,4 +272,6 @@ CASES = [
     # outside the gazetteer with no cue (Oluwaseun Adeyemi, Zhang Wei) are still missed.
     C("support-ticket", "The export still times out after the fix.\n\nBest regards,\n⟦PER|Oluwaseun⟧", neg=[]),
     C("chat", "THANKS: Update. Thanks, Engineering! ⟦PER|Oluwaseun Adeyemi⟧ reviewed the chart and ⟦PER|Zhang Wei⟧ approved the refund.\nThanks, ⟦PER|Mateus⟧", neg=["TECH_TERM"]),
+    # A chat mention and "per" before a known given name; a Java annotation is no mention.
+    C("chat", "@⟦PER|Marcus⟧ can you take a look? Per ⟦PER|Giulia⟧, the invoice total is wrong; the DTO has @Max(10) on quantity.", neg=["TECH_TERM"]),
 ]

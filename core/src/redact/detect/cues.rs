@@ -44,7 +44,7 @@ const WEAK: &[&[&str]] = &[
     &["from"], &["to"], &["cc"], &["attn"], &["by"], &["for"], &["see"], &["ping"],
     &["ask", "for"], &["re"], &["under"], &["with"], &["good", "morning"], &["good", "afternoon"],
     &["good", "evening"], &["ask"], &["asked"], &["tell"], &["told"], &["remind"], &["reminded"],
-    &["thank"], &["thanked"], &["invite"], &["invited"],
+    &["thank"], &["thanked"], &["invite"], &["invited"], &["per"],
 ];
 
 /// Label words that count only as a key or a field label (`"given":`, `Last: `, `name=`): not
@@ -334,6 +334,16 @@ fn is_partner_name(w: &[u8]) -> bool {
     flags(w) & (FIRST | PLACE) == FIRST
 }
 
+/// `@Marcus can you look?`: a chat mention right before the name, not a decorator or an
+/// annotation (`@Max(10)`, `@Grace.config`) nor an e-mail's domain (`jo@Grace`).
+pub(super) fn mentioned(b: &[u8], i: usize, end: usize) -> bool {
+    i > 0
+        && b[i - 1] == b'@'
+        && (i == 1 || !b[i - 2].is_ascii_alphanumeric())
+        && b.get(end)
+            .is_none_or(|&c| matches!(c, b' ' | b',' | b':' | b'\n' | b'!' | b'?'))
+}
+
 /// `Lars said`, `Priya asked`: after the run, a verb whose subject is a person. Like a weak
 /// cue, it takes a known given name or a full name, not any capitalised word.
 pub(super) fn person_verb_after(b: &[u8], end: usize) -> bool {
@@ -424,6 +434,11 @@ mod tests {
         );
         assert_eq!(people("Please ask Priya before Friday."), ["Priya"]);
         assert_eq!(people("I told Marcus yesterday."), ["Marcus"]);
+        assert_eq!(
+            people("@Marcus can you look? Per Giulia, no."),
+            ["Marcus", "Giulia"]
+        );
+        assert!(people("@Max(10) int size; @Grace.config; ping jo@Grace now").is_empty());
         // A capitalised word that is no known given name needs more than a verb.
         assert!(people("Docker said the image was not found.").is_empty());
         assert!(people("The Rust Book says to use match.").is_empty());

@@ -19,7 +19,7 @@
 //! model, a method or code are [`namesakes`](super::namesakes)'.
 
 use super::cues::{
-    after_name_and, before_and_name, cue_gap_ok, cue_kinds, cue_possible, is_cue_word,
+    after_name_and, before_and_name, cue_gap_ok, cue_kinds, cue_possible, is_cue_word, mentioned,
     person_verb_after, sign_off_dash, signs_a_message, title_before, DASH_GAP, LABEL, ROLE,
     STRONG_CUE, TITLE, WEAK_CUE,
 };
@@ -327,7 +327,8 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let weak = (has(WEAK_CUE) && gap_ok(false, false))
         || after_name_and(b, &cue_toks)
         || before_and_name(b, end)
-        || person_verb_after(b, end);
+        || person_verb_after(b, end)
+        || mentioned(b, i, end);
     sc.toks = cue_toks;
 
     if (possessive_after(b, i, end) && !title) || (names_a_term(b, end) && !(strong || role)) {
