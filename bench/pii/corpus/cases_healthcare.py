@@ -287,4 +287,10 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     # else does, not even "Pt" before the device.
     C("clinical-note", "Pt Foley catheter in place, draining clear urine. Cushing syndrome ruled out; Holter monitor shows no arrhythmia. Seen by Dr. ⟦PER|Foley⟧ and Mrs. ⟦PER|Cushing⟧'s daughter ⟦PER|Hannah Whipple⟧ called.", neg=["EPONYM"]),
     C("clinical-note", "Braxton Hicks contractions since this morning. Cheyne-Stokes respiration noted overnight. ⟦PER|Daniel Parkinson⟧ (husband) at bedside; Parkinson's disease history per chart.", neg=["EPONYM"]),
+    # Written on 2026-11-29 as a held-out set and scored before any change was made for them
+    # (README: PII redaction), then added here.
+    C("clinical-note", "⟦PER|Hamid Rahimi⟧, DOB ⟦DOB|1971-08-02⟧, MRN ⟦MRN|55102934⟧, seen for follow-up of type 2 diabetes. A1c 7.9%. Continue metformin 1000 mg BID. Wife ⟦PER|Leila⟧ present."),
+    C("clinical-note", "Referral: 8 y/o ⟦PER|Sofia Lindqvist⟧ (born ⟦DOB|04/11/2017⟧) with recurrent otitis media; parents request ENT consult. Contact mother at ⟦PH|612-555-0198⟧."),
+    C("clinical-note", "CT abdomen/pelvis 2025-01-14: no acute findings. Pt ⟦PER|Rosa Delgado⟧ discharged home with her son ⟦PER|Miguel⟧. Follow up with Dr. ⟦PER|Abernathy⟧ in 2 weeks.", neg=["NON_DOB_DATE"]),
+    C("clinical-note", "Telehealth visit. ⟦PER|Thabo Mokoena⟧, 62M, reports dyspnea on exertion. SpO2 93% RA. Lives at ⟦ADDR|14 Oak Lane, Springfield, IL 62704⟧ with daughter.", neg=["MEASUREMENT"]),
 ]

@@ -415,4 +415,17 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     # An acronym before a word is no name (DOM Level, AL Database App); a surname in capitals
     # before a given name is.
     C("docs", "Implements the DOM Level 3 spec; reviewer: AL Database App team. Maintainer: ⟦PER|NIIBE Yutaka⟧ (⟦EM|gniibe@fsij.org⟧).", neg=["TECH_TERM"]),
+    # Written on 2026-11-29 as a held-out set and scored before any change was made for them
+    # (README: PII redaction), then added here.
+    C("log", "2025-02-11T09:14:03Z WARN auth: failed login for ⟦EM|k.nakamura@fintrack.jp⟧ from ⟦IP|198.51.100.23⟧ (attempt 4/5)"),
+    C("log", "nginx: upstream timed out (110) while reading response header from upstream, client: ⟦IP|203.0.113.9⟧, server: api.example.com, request: \"GET /v2/orders/88123 HTTP/1.1\""),
+    C("stack-trace", "Traceback (most recent call last):\n  File \"app/billing.py\", line 88, in charge\n    stripe.Charge.create(api_key=\"⟦KEY|sk_live_⟨alnum 24⟩⟧\")\nstripe.error.CardError: Your card was declined."),
+    C("config", "OPENAI_API_KEY=⟦KEY|sk-proj-⟨alnum 48⟩⟧\nDATABASE_URL=⟦URL|postgres://app:hunter2@db.internal:5432/app⟧\nLOG_LEVEL=debug"),
+    C("json-blob", "{\"customer\":{\"first_name\":\"⟦PER|Elif⟧\",\"last_name\":\"⟦PER|Yilmaz⟧\",\"iban\":\"⟦IBAN|⟨iban DE compact⟩⟧\",\"email\":\"⟦EM|elif.yilmaz@posteo.de⟧\"}}"),
+    C("json-blob", "{\"event\":\"payment_failed\",\"card\":\"⟦CC|⟨card visa none⟩⟧\",\"amount\":129.99,\"currency\":\"USD\",\"ts\":1733011200}", neg=["EPOCH"]),
+    C("log", "payment-svc INFO order=ORD-55812 user_id=88123 amount=49.00 status=captured latency_ms=231", neg=["ORDER_ID"]),
+    C("code", "def test_signup():\n    user = create_user(email=\"⟦EM|test.user+42@example.org⟧\", name=\"⟦PER|Jamie Park⟧\")\n    assert user.id > 0"),
+    C("code", "const client = new Client({ host: '⟦IP|10.20.30.40⟧', port: 6379, password: process.env.REDIS_PASSWORD });", neg=["PLACEHOLDER_KEY"]),
+    C("log", "sshd[2211]: Accepted publickey for deploy from ⟦IP|2001:db8:85a3::8a2e:370:7334⟧ port 51822 ssh2"),
+    C("log", "audit: user=⟦EM|admin@clinic-north.org⟧ exported 212 records (MRN range 100000–100212) at 2025-01-05 02:14", neg=["NON_DOB_DATE"]),
 ]
