@@ -26,16 +26,22 @@ const ROLES: &[&[&str]] = &[
     &["recipient"], &["cto"], &["ceo"], &["cfo"], &["manager"], &["signed"], &["resident"],
     &["driver"], &["caller"], &["provider"], &["attending"], &["kin"], &["spouse"], &["tenant"],
     &["landlord"], &["contact"], &["admin", "is"], &["completo"], &["full", "name"],
-    &["this", "is"], &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"],
-    &["sincerely"], &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"],
-    &["groeten"], &["love"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
+    &["this", "is"], &["birthday"], &["bday"], &["candidate"], &["passenger"],
     &["traveler"], &["traveller"], &["guest"], &["student"], &["client"], &["buyer"], &["seller"],
     &["borrower"], &["participant"], &["volunteer"], &["contractor"], &["intern"], &["colleague"],
-    &["coworker"], &["teacher"], &["reports"], &["so", "much"], &["very", "much"],
-    &["a", "lot"], &["assignee"], &["attendee"], &["attendees"], &["participants"],
-    &["approver"], &["requestor"], &["organizer"], &["organiser"], &["moderator"],
-    &["interviewer"], &["mentor"], &["maintainer"], &["maintainers"], &["contributor"],
-    &["reviewers"],
+    &["coworker"], &["teacher"], &["reports"], &["assignee"], &["attendee"], &["attendees"],
+    &["participants"], &["approver"], &["requestor"], &["organizer"], &["organiser"],
+    &["moderator"], &["interviewer"], &["mentor"], &["maintainer"], &["maintainers"],
+    &["contributor"], &["reviewers"],
+];
+
+/// Sign-offs: roles (a name after them is taken on the same terms) that also sign a message
+/// with any one word closing it (`Thanks,\nMateus`; [`signs_a_message`]).
+#[rustfmt::skip]
+const SIGN_OFFS: &[&[&str]] = &[
+    &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"], &["sincerely"],
+    &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"], &["groeten"], &["love"],
+    &["so", "much"], &["very", "much"], &["a", "lot"],
 ];
 
 /// Prepositions and header words: the name must look like one (a known given name first).
@@ -188,6 +194,8 @@ pub(super) const STRONG_CUE: u8 = 2;
 pub(super) const ROLE: u8 = 4;
 pub(super) const WEAK_CUE: u8 = 8;
 pub(super) const LABEL: u8 = 16;
+/// Set with [`ROLE`] on the [`SIGN_OFFS`].
+pub(super) const SIGN_OFF: u8 = 32;
 
 /// Cue phrases (each with its kind) that end with the same word.
 type Phrases = &'static [(u8, &'static [&'static str])];
@@ -203,6 +211,7 @@ fn cue_map() -> &'static CueMap {
             (TITLE, TITLES),
             (STRONG_CUE, STRONG),
             (ROLE, ROLES),
+            (ROLE | SIGN_OFF, SIGN_OFFS),
             (WEAK_CUE, WEAK),
             (LABEL, LABELS),
         ] {
@@ -237,7 +246,7 @@ pub(super) fn is_cue_word(w: &[u8]) -> bool {
 /// A one-word role (`Manager`, `Owner`, `Recruiter`): after capitalised words it makes them a
 /// job title (`Dear Hiring Manager`), not a name.
 pub(super) fn is_role_word(w: &[u8]) -> bool {
-    cue_entries(w).is_some_and(|v| v.iter().any(|&(kind, p)| kind == ROLE && p.len() == 1))
+    cue_entries(w).is_some_and(|v| v.iter().any(|&(kind, p)| kind & ROLE != 0 && p.len() == 1))
 }
 
 /// The cue phrases ending with the word `w` (any case): [`cue_map`]'s entry. ASCII words
@@ -370,28 +379,12 @@ fn is_person_verb(w: &[u8]) -> bool {
     )
 }
 
-/// `cue` (the word before the name) ends a sign-off (`Thanks`, `Best regards`, `Thank you`,
-/// `Cheers`) written as one, closed by a comma or a line break (`gap`; not `THANKS: Update`,
-/// `Best Practices`), and the one word after it reads as a signature, not a team or a
-/// department (`Engineering`, `Management`, `Security`, `Operations`): names seldom end so,
-/// plural or not.
-pub(super) fn signs_a_message(cue: &[u8], gap: &[u8], word: &[u8]) -> bool {
-    const SIGN_OFFS: &[&str] = &[
-        "thanks",
-        "you",
-        "best",
-        "regards",
-        "cheers",
-        "sincerely",
-        "much",
-        "lot",
-        "bientôt",
-        "cordialement",
-        "saludos",
-        "grüße",
-        "gruß",
-        "groeten",
-    ];
+/// After a sign-off (a [`SIGN_OFF`] cue), the sign-off is written as one, closed by a comma or a
+/// line break (`gap`; not `THANKS: Update`, `Best Practices`), and the one word after it reads
+/// as a signature, not a team or a department (`Engineering`, `Management`, `Security`,
+/// `Operations`): names seldom end so, plural or not.
+pub(super) fn signs_a_message(gap: &[u8], word: &[u8]) -> bool {
+    #[rustfmt::skip]
     const NOUN_ENDINGS: &[&str] = &[
         "ing", "tion", "sion", "ment", "ity", "ance", "ence", "ogy", "ics", "ness", "ship", "ops",
     ];
@@ -399,9 +392,6 @@ pub(super) fn signs_a_message(cue: &[u8], gap: &[u8], word: &[u8]) -> bool {
         w.len() > end.len() && w[w.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
     };
     gap.iter().any(|&c| matches!(c, b',' | b'\n'))
-        && SIGN_OFFS
-            .iter()
-            .any(|s| cue.eq_ignore_ascii_case(s.as_bytes()))
         && !NOUN_ENDINGS
             .iter()
             .any(|e| ends(word, e) || ends(singular(word), e))

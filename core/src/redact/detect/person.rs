@@ -6,7 +6,8 @@
 //!   or sign-off (`Hi`, `Dear`, `Thanks,`, `—`), or "my name is"/"I'm"; a cue also admits
 //!   upper-case and `LAST, FIRST` forms;
 //! - or a known given name (or a full name) is followed by a person's verb (`Lars said`,
-//!   `Priya asked`) or joined by "and" to another known given name (`Emily and Raj`);
+//!   `Priya asked`), joined by "and" to another known given name (`Emily and Raj`) or
+//!   mentioned (`@Marcus`); a sign-off signs with any one word (`Thanks,\nMateus`);
 //! - or, without a cue, a given name of the gazetteer is followed by a surname of it;
 //! - or they fill a CSV cell under a name column.
 //!
@@ -14,14 +15,14 @@
 //! that also name a disease, a device or a product (`Foley`, `Hashimoto`, `Jenkins`) are names
 //! only after a title or a given name, and given names that alone are places (`London`) need a
 //! cue or a surname. A word followed by `'s` is an eponym or a possessive unless a title
-//! precedes it. Whether a label
-//! cue labels a person is [`labels`](super::labels)' call; runs that name a role, a place, a
-//! model, a method or code are [`namesakes`](super::namesakes)'.
+//! precedes it; an acronym before a word (`DOM Level`) is no name. Whether a label cue labels a
+//! person is [`labels`](super::labels)' call; runs that name a role, a place, a model, a method
+//! or code are [`namesakes`](super::namesakes)'.
 
 use super::cues::{
     after_name_and, before_and_name, cue_gap_ok, cue_kinds, cue_possible, is_cue_word, mentioned,
     person_verb_after, sign_off_dash, signs_a_message, title_before, DASH_GAP, LABEL, ROLE,
-    STRONG_CUE, TITLE, WEAK_CUE,
+    SIGN_OFF, STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::labels::labels_a_person;
 use super::names::{
@@ -319,10 +320,9 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     // `Thanks,\nMateus`: a sign-off, then one word that ends the signature, is the sender,
     // known name or not (`Thanks, Engineering` is a team: see `signs_a_message`).
     let signed = role
+        && has(SIGN_OFF)
         && toks.len() == 1
-        && cue_toks
-            .first()
-            .is_some_and(|t| signs_a_message(&b[t.start..t.end], &b[t.end..i], &b[i..end]))
+        && gap.is_some_and(|g| signs_a_message(g, &b[i..end]))
         && signature_end(b, end);
     let weak = (has(WEAK_CUE) && gap_ok(false, false))
         || after_name_and(b, &cue_toks)
