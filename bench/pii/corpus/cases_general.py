@@ -301,4 +301,6 @@ CASES = [
     C("hr", "Candidate: ⟦PER|Oksana Kovalenko⟧, phone ⟦PH|+380 44 279 2190⟧, LinkedIn ⟦URL|https://www.linkedin.com/in/okovalenko⟧. Referred by ⟦PER|Dmitri⟧."),
     C("chat", "I'm ⟦PER|Haruto⟧ from the Osaka office. Can you help me format this Excel sheet of 3,400 rows?", neg=["MEASUREMENT"]),
     C("chat", "The Parkinson Foundation grant and the Jenkins build server are both mentioned in the report; Dr. ⟦PER|Jenkins⟧ wants a summary.", neg=["EPONYM", "TECH_TERM"]),
+    # An age and sex after a name marks a patient in clinical notes only; here it is money.
+    C("chat", "Portfolio update: Acme Robotics, 62M, Series B; Northwind Labs, 15M, seed. ⟦PER|Dana⟧ said the memo goes out Friday.", neg=["MEASUREMENT"]),
 ]

@@ -353,6 +353,53 @@ pub(super) fn mentioned(b: &[u8], i: usize, end: usize) -> bool {
             .is_none_or(|&c| matches!(c, b' ' | b',' | b':' | b'\n' | b'!' | b'?'))
 }
 
+/// `Thabo Mokoena, 62M, reports …`, `Ana Ruiz, 8 y/o,`: a clinical note's age (one to three
+/// digits) and sex or `y/o` right after the run ending at `end`. Asked in the healthcare profile
+/// only: elsewhere `Acme Robotics, 62M,` is money.
+pub(super) fn age_after(b: &[u8], end: usize) -> bool {
+    const MARKERS: [&[u8]; 7] = [
+        b"M",
+        b"F",
+        b"y/o",
+        b" y/o",
+        b"yo",
+        b"-year-old",
+        b" year old",
+    ];
+    let Some(rest) = b.get(end..).and_then(|r| r.strip_prefix(b", ")) else {
+        return false;
+    };
+    let n = rest
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let tail = &rest[n..];
+    (1..=3).contains(&n)
+        && MARKERS.iter().any(|m| {
+            tail.starts_with(m) && !tail.get(m.len()).is_some_and(u8::is_ascii_alphanumeric)
+        })
+}
+
+/// [`age_after`] for the run the capitalised word ending at `e` starts: that word or one of
+/// the next two, each a capital and letters after a space (`Thabo Mokoena, 62M`). It lets a
+/// run with no known name and no cue before it reach the acceptance rules.
+pub(super) fn age_after_words(b: &[u8], mut e: usize) -> bool {
+    for _ in 0..3 {
+        if age_after(b, e) {
+            return true;
+        }
+        if b.get(e) != Some(&b' ') || !b.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
+            return false;
+        }
+        e += 1 + b[e + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+    }
+    false
+}
+
 /// `Lars said`, `Priya asked`: after the run, a verb whose subject is a person. Like a weak
 /// cue, it takes a known given name or a full name, not any capitalised word.
 pub(super) fn person_verb_after(b: &[u8], end: usize) -> bool {
@@ -455,6 +502,20 @@ mod tests {
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
+    }
+
+    #[test]
+    fn a_clinical_age_after_a_name_is_a_cue_in_the_healthcare_profile() {
+        use super::super::detect_in;
+        use crate::redact::Profile;
+        let clinical = |s| detect_in(Profile::Healthcare, s, id::PERSON);
+        assert_eq!(
+            clinical("Telehealth. Thabo Mokoena, 62M, reports dyspnea."),
+            ["Thabo Mokoena"]
+        );
+        assert_eq!(clinical("Ana Ruiz, 8 y/o, with otitis."), ["Ana Ruiz"]);
+        assert!(clinical("Acme Robotics, 62Mbps link; Ward B, 4F, bed 2").is_empty());
+        assert!(people("Acme Robotics, 62M, Series B").is_empty());
     }
 
     #[test]

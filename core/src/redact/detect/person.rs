@@ -20,9 +20,9 @@
 //! or code are [`namesakes`](super::namesakes)'.
 
 use super::cues::{
-    after_name_and, before_and_name, cue_gap_ok, cue_kinds, cue_possible, is_cue_word, mentioned,
-    person_verb_after, sign_off_dash, signs_a_message, title_before, DASH_GAP, LABEL, ROLE,
-    SIGN_OFF, STRONG_CUE, TITLE, WEAK_CUE,
+    after_name_and, age_after, age_after_words, before_and_name, cue_gap_ok, cue_kinds,
+    cue_possible, is_cue_word, mentioned, person_verb_after, sign_off_dash, signs_a_message,
+    title_before, DASH_GAP, LABEL, ROLE, SIGN_OFF, STRONG_CUE, TITLE, WEAK_CUE,
 };
 use super::labels::labels_a_person;
 use super::names::{
@@ -34,6 +34,7 @@ use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
 use crate::redact::text::{char_at, indented, lines_around, tokens_before, Tok};
+use crate::redact::Profile;
 use std::hash::Hasher;
 
 /// Column headers whose cells are people.
@@ -205,6 +206,7 @@ fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
 /// PERSON at the upper-case word start `i`.
 pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     let b = sc.b;
+    let clinical = sc.profile == Profile::Healthcare;
     // Fast rejection, before any run or cue analysis: most capitalised words are sentence
     // starts and headings with no cue before them and no given name. The common case first,
     // in one pass: ASCII letters ended by a byte that cannot join a name (so `name_tok` reads
@@ -231,7 +233,8 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         }
         // A given name, or any word after a possible cue or in a name column. A clear bit
         // proves the word is no given name, and then only the cue test can keep it.
-        let cued = || cue_possible(b, i) || in_csv_cell(b, i);
+        let cued =
+            || cue_possible(b, i) || in_csv_cell(b, i) || (clinical && age_after_words(b, e));
         let f = if maybe_first_hashed(h.finish()) {
             let f = word_flags(&b[i..e]);
             if f & FIRST == 0 && !cued() {
@@ -316,7 +319,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
                 && (dash_opens_line(b, dash) || first_known)
         })
         || line_speaker(b, i, end);
-    let role = has(ROLE) && gap_ok(false, true);
+    let role = (has(ROLE) && gap_ok(false, true)) || (clinical && age_after(b, end));
     // `Thanks,\nMateus`: a sign-off, then one word that ends the signature, is the sender,
     // known name or not (`Thanks, Engineering` is a team: see `signs_a_message`).
     let signed = role
