@@ -7,7 +7,8 @@
 //!   upper-case and `LAST, FIRST` forms;
 //! - or a known given name (or a full name) is followed by a person's verb (`Lars said`,
 //!   `Priya asked`), joined by "and" to another known given name (`Emily and Raj`) or
-//!   mentioned (`@Marcus`); a sign-off signs with any one word (`Thanks,\nMateus`);
+//!   mentioned (`@Marcus`); a sign-off signs with any one word (`Thanks,\nMateus`); in the
+//!   healthcare profile an age after the name marks a patient (`Thabo Mokoena, 62M,`);
 //! - or, without a cue, a given name of the gazetteer is followed by a surname of it;
 //! - or they fill a CSV cell under a name column.
 //!
