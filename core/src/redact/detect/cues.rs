@@ -70,10 +70,11 @@ const STRONG: &[&[&str]] = &[
     &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
 ];
 
-/// Can a cue reach the name at `i`? [`person_at`](super::person::person_at) reads the nearest token before the name
-/// (within 40 bytes, as `tokens_before` does) and needs a cue ending there at most four bytes
-/// before the name, or "and" at any distance, or a sign-off dash. This is that test on the
-/// nearest word alone: a necessary condition, cheap enough to run on every capitalised word.
+/// Can a cue reach the name at `i`? [`person_at`](super::person::person_at) reads the nearest
+/// token before the name (within 40 bytes, as `tokens_before` does) and needs a cue ending there
+/// at most four bytes before the name, or "and" at any distance, or a sign-off dash. This is
+/// that test on the nearest word alone: a necessary condition, cheap enough to run on every
+/// capitalised word.
 pub(super) fn cue_possible(b: &[u8], i: usize) -> bool {
     if sign_off_dash(b, i).is_some() {
         return true;

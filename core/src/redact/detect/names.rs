@@ -196,11 +196,11 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
     maybe_first_hashed(h)
 }
 
-/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`], [`NAMESAKE`], [`PLACE`]) of a word, any case, accents
-/// folded. A hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files never list,
-/// is a given name when its first part is one and a surname when its last part is one, unless
-/// a part is a stop word (then it is no name word at all); a namesake part makes the whole a
-/// namesake (`Cheyne-Stokes`).
+/// The flags ([`FIRST`], [`LAST`], [`STOP_WORD`], [`NAMESAKE`], [`PLACE`]) of a word, any
+/// case, accents folded. A hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files
+/// never list, is a given name when its first part is one and a surname when its last part is
+/// one, unless a part is a stop word (then it is no name word at all); a namesake part makes the
+/// whole a namesake (`Cheyne-Stokes`).
 pub(crate) fn flags(word: &[u8]) -> u8 {
     if first_part(word).len() == word.len() {
         return word_flags(word);
@@ -250,8 +250,8 @@ const STOP: &[&str] = &[
     // where those cues admit any capitalised word.
     "hx", "dx", "ddx", "rx", "tx", "sx", "fx",
     // Tech products and terms.
-    "gradle", "selenium", "django", "flask", "prometheus", "grafana",
-    "zookeeper", "docker", "kubernetes", "redis", "mongo", "maven", "perl", "scala",
+    "gradle", "selenium", "django", "flask", "prometheus", "grafana", "zookeeper", "docker",
+    "kubernetes", "redis", "mongo", "maven", "perl", "scala",
     "kotlin", "linux", "apache", "tomcat", "nginx", "kibana", "splunk", "sentry", "jira", "slack",
     "heroku", "vercel", "alexa", "siri", "cortana", "terraform", "vagrant", "ansible", "jekyll",
     "gatsby", "angular", "react", "vue", "rails", "hibernate", "bazel", "tokio", "serde", "celery",
