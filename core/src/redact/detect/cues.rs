@@ -452,11 +452,7 @@ fn singular(word: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{detect_only, id};
-
-    fn people(s: &str) -> Vec<&str> {
-        detect_only(s, id::PERSON)
-    }
+    use super::super::{id, people};
 
     #[test]
     fn a_given_name_alone_is_a_person_when_a_verb_or_a_partner_says_so() {

@@ -124,11 +124,7 @@ static THING_NAMES: WordList = WordList::new(&[
 
 #[cfg(test)]
 mod tests {
-    use super::super::{detect_only, id};
-
-    fn people(s: &str) -> Vec<&str> {
-        detect_only(s, id::PERSON)
-    }
+    use super::super::people;
 
     #[test]
     fn labels_in_code_label_no_person() {

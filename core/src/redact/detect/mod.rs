@@ -359,6 +359,12 @@ pub(crate) fn detect_only(s: &str, ty: u16) -> Vec<&str> {
     detect_in(super::Profile::Tech, s, ty)
 }
 
+/// Test helper: the PERSON values [`detect_only`] finds in `s`.
+#[cfg(test)]
+pub(crate) fn people(s: &str) -> Vec<&str> {
+    detect_only(s, id::PERSON)
+}
+
 /// Test helper: the cases of the labelled corpus `tests/fixtures/pii/corpus.jsonl`, parsed.
 #[cfg(test)]
 pub(crate) fn corpus_cases() -> Vec<serde_json::Value> {

@@ -212,11 +212,7 @@ fn word_after(b: &[u8], end: usize) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{detect_only, id};
-
-    fn people(s: &str) -> Vec<&str> {
-        detect_only(s, id::PERSON)
-    }
+    use super::super::people;
 
     #[test]
     fn ai_models_are_not_people() {

@@ -484,11 +484,7 @@ fn line_speaker(b: &[u8], i: usize, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{detect_only, id};
-
-    fn people(s: &str) -> Vec<&str> {
-        detect_only(s, id::PERSON)
-    }
+    use super::super::people;
 
     #[test]
     fn cues_and_gazetteer() {
