@@ -6,7 +6,7 @@
 
 use super::{Anchor, Scan};
 use crate::redact::entity::id;
-use crate::redact::text::MAX_LOOKBACK;
+use crate::redact::text::{floor_boundary, MAX_LOOKBACK};
 use memchr::{memchr_iter, memrchr};
 
 /// The part of an HL7 segment that is read (PID-19 and NK1-5 come well before this).
@@ -106,7 +106,9 @@ pub(super) fn hl7(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
         if s > 0 && !matches!(b[s - 1], b'\r' | b'\n') {
             continue;
         }
-        let e = line_end(b, s).min(s + MAX_SEGMENT);
+        // The cap may fall inside a character of a long non-ASCII field: a span ending there
+        // would split it.
+        let e = floor_boundary(b, line_end(b, s).min(s + MAX_SEGMENT));
         segment(sc, s, e, pid);
     }
 }
@@ -195,5 +197,23 @@ mod tests {
         assert!(column_is(t, s.find("1966").unwrap(), &["dob"]));
         assert!(column_name(b"no table here, really", 15).is_none());
         assert!(column_name(b"1,2\n3,4", 6).is_none());
+    }
+
+    #[test]
+    fn a_segment_cut_at_its_cap_ends_on_a_character_boundary() {
+        // A name field running past `MAX_SEGMENT` in three-byte letters, at every alignment of
+        // the cap (found by the `redactor` fuzz target): the name is found up to the last whole
+        // character before the cap (the helper panics on a split one).
+        for pad in 0..3 {
+            let id = format!("5523198{}", "0".repeat(pad));
+            let t = format!(
+                "MSH|^~\\&|\rPID|1||{id}^^^NSH^MR||OKONKWO^CHI{}A||19",
+                "€".repeat(200)
+            );
+            let names = super::super::people(&t);
+            assert_eq!(names.len(), 1, "{pad}");
+            assert!(names[0].starts_with("OKONKWO^CHI€€"), "{pad}");
+            assert!(!names[0].ends_with('A'), "{pad}: the cap ends the field");
+        }
     }
 }
