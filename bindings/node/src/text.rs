@@ -276,6 +276,7 @@ impl StreamCursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn utf16_lengths_match_std() {
@@ -335,5 +336,52 @@ mod tests {
         assert_eq!(at(&[0x61, 0xD83D, 0x62]), Some((1, 0xD83D)));
         assert_eq!(at(&[0xDC4D]), Some((0, 0xDC4D)));
         assert_eq!(at(&[0xD83D, 0xDC4D, 0xD83D]), Some((2, 0xD83D)));
+    }
+
+    proptest! {
+        #[test]
+        fn the_stream_cursor_counts_utf16_units(
+            chunks in prop::collection::vec("(.|é|東|👍){0,8}|[a-z ]{0,600}", 0..24),
+            picks in prop::collection::vec(any::<u16>(), 0..32),
+        ) {
+            let whole: String = chunks.concat();
+            let mut offsets: Vec<usize> = picks
+                .iter()
+                .map(|&p| usize::from(p) * whole.len() / usize::from(u16::MAX))
+                .filter(|&b| whole.is_char_boundary(b))
+                .collect();
+            offsets.sort_unstable();
+            let units = |b: usize| whole[..b].encode_utf16().count();
+            // Each offset is asked once its chunk has arrived, and the bytes before the previous
+            // one are forgotten, as the stream redactor does.
+            let mut c = StreamCursor::default();
+            let (mut pushed, mut next) = (0, 0);
+            for chunk in &chunks {
+                c.extend(chunk);
+                pushed += chunk.len();
+                while next < offsets.len() && offsets[next] <= pushed {
+                    prop_assert_eq!(c.advance(offsets[next]), Some(units(offsets[next])));
+                    c.forget_before(offsets[next]);
+                    next += 1;
+                }
+            }
+            prop_assert_eq!(c.advance(pushed + 1), None);
+        }
+
+        #[test]
+        fn decode_matches_std(units in prop::collection::vec(
+            prop_oneof![0x20u16..0x80, 0xD800u16..0xE000, any::<u16>()], 0..32,
+        )) {
+            match decode(&units) {
+                Ok(s) => prop_assert_eq!(Ok(s), String::from_utf16(&units).map_err(|_| ())),
+                Err(e) => {
+                    prop_assert!(String::from_utf16(&units).is_err());
+                    // Everything before the lone surrogate decodes; it is one at `at`.
+                    prop_assert!(String::from_utf16(&units[..e.at]).is_ok());
+                    prop_assert_eq!(units[e.at], e.unit);
+                    prop_assert!(is_high(e.unit) || is_low(e.unit));
+                }
+            }
+        }
     }
 }

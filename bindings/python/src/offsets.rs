@@ -107,6 +107,7 @@ impl StreamOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn text_offsets_count_code_points() {
@@ -151,5 +152,56 @@ mod tests {
         o.push("é", false);
         o.push("ab", true);
         assert_eq!(o.at(1_000_003), Some(1_000_002));
+    }
+
+    /// Character boundaries of `text` picked by `picks` (fractions of its length), in order.
+    fn boundaries(text: &str, picks: &[u16]) -> Vec<usize> {
+        let mut at: Vec<usize> = picks
+            .iter()
+            .map(|&p| usize::from(p) * text.len() / usize::from(u16::MAX))
+            .map(|mut b| {
+                while !text.is_char_boundary(b) {
+                    b -= 1;
+                }
+                b
+            })
+            .collect();
+        at.sort_unstable();
+        at
+    }
+
+    proptest! {
+        #[test]
+        fn both_converters_count_code_points(
+            pieces in prop::collection::vec("(.|é|你|👍){0,8}|[a-z ]{0,40}", 0..16),
+            // Repeating each piece makes long streams, past the converter's compaction.
+            repeat in prop_oneof![Just(1usize), 1usize..4000],
+            picks in prop::collection::vec(any::<u16>(), 0..32),
+        ) {
+            let chunks: Vec<String> = pieces.iter().map(|p| p.repeat(repeat)).collect();
+            let whole: String = chunks.concat();
+            let offsets = boundaries(&whole, &picks);
+            // Code points before each byte offset, in one pass.
+            let mut cps = vec![0; whole.len() + 1];
+            for (k, &b) in whole.as_bytes().iter().enumerate() {
+                cps[k + 1] = cps[k] + usize::from((b as i8) >= -0x40);
+            }
+            let mut text = TextOffsets::new(&whole, whole.is_ascii());
+            for &b in &offsets {
+                prop_assert_eq!(text.at(b), Some(cps[b]));
+            }
+            // The stream converter is asked each offset once the chunk holding it has arrived.
+            let mut stream = StreamOffsets::default();
+            let (mut pushed, mut next) = (0, 0);
+            for c in &chunks {
+                stream.push(c, c.is_ascii());
+                pushed += c.len();
+                while next < offsets.len() && offsets[next] <= pushed {
+                    prop_assert_eq!(stream.at(offsets[next]), Some(cps[offsets[next]]));
+                    next += 1;
+                }
+            }
+            prop_assert_eq!(stream.at(pushed + 1), None);
+        }
     }
 }
