@@ -17,6 +17,7 @@ use genie::{
     genie_stream_redactor_push, genie_string, genie_string_free, genie_string_view,
 };
 use genie_core::redact::{Redactor, RedactorConfig};
+use genie_core_fuzz::chunking;
 use libfuzzer_sys::fuzz_target;
 use std::ptr;
 
@@ -41,21 +42,6 @@ fn take(s: *mut genie_string) -> String {
         genie_string_free(s);
         text
     }
-}
-
-/// The chunks of `data`: sizes up to 1, 3, 16 or 700 bytes drawn from `seed`, cut anywhere.
-fn chunks(data: &[u8], style: u8, seed: u8) -> Vec<&[u8]> {
-    let max = [1, 3, 16, 700][usize::from(style)];
-    let mut state = u32::from(seed) | 0x100;
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < data.len() {
-        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let end = (at + 1 + (state >> 16) as usize % max).min(data.len());
-        out.push(&data[at..end]);
-        at = end;
-    }
-    out
 }
 
 /// True when `bytes` are UTF-8 up to, at most, a character cut short at the end.
@@ -89,7 +75,9 @@ fuzz_target!(|input: &[u8]| {
 
     let mut taken = Vec::new();
     let mut released = String::new();
-    for chunk in chunks(data, (mode >> 1) & 0x3, *seed) {
+    // Chunks of up to 1, 3, 16 or 700 bytes, cut anywhere.
+    let max = [1, 3, 16, 700][usize::from((mode >> 1) & 0x3)];
+    for chunk in chunking::of_bytes(data, max, *seed) {
         let mut out = ptr::null_mut();
         // SAFETY: `stream` is live, the chunk is `chunk.len()` readable bytes, `out` writable.
         let status =

@@ -15,6 +15,7 @@
 use genie_core::redact::{
     Finding, Mapping, Redacted, Redactor, RedactorConfig, StreamRedactor, StreamRestorer,
 };
+use genie_core_fuzz::chunking;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -45,33 +46,15 @@ fn redactors() -> &'static [Redactor] {
     })
 }
 
-/// Splits `s` into chunks on character boundaries: style 0 whole, 1 byte-sized steps (one
-/// character each), 2 and 3 sizes drawn from `seed` (up to 7 and up to 600 bytes: past the
-/// stream's hold-back, so text is released mid-stream).
+/// Chunks of `s` for stream style `style`: 0 whole, 1 one character at a time, 2 and 3 up to 7
+/// and up to 600 bytes (past the stream's hold-back, so text is released mid-stream).
 fn chunks(s: &str, style: u8, seed: u8) -> Vec<&str> {
-    let max = match style {
-        0 => return vec![s],
-        1 => 1,
-        2 => 7,
-        _ => 600,
-    };
-    let mut state = u32::from(seed) | 0x100;
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < s.len() {
-        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let mut end = (at + 1 + (state >> 16) as usize % max).min(s.len());
-        while !s.is_char_boundary(end) {
-            end += 1;
-        }
-        // An empty chunk now and then: a stream may deliver one.
-        if state & 0x7 == 0 {
-            out.push(&s[at..at]);
-        }
-        out.push(&s[at..end]);
-        at = end;
+    match style {
+        0 => vec![s],
+        1 => chunking::of_text(s, 1, seed),
+        2 => chunking::of_text(s, 7, seed),
+        _ => chunking::of_text(s, 600, seed),
     }
-    out
 }
 
 fn check_findings(text: &str, found: &[Finding]) {

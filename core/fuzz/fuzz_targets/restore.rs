@@ -11,25 +11,13 @@
 #![no_main]
 
 use genie_core::redact::{restore, Mapping, StreamRestorer};
+use genie_core_fuzz::chunking;
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
 
-/// Chunks of `s` of up to 1, 5, 70 or 300 bytes drawn from `seed`, on character boundaries.
+/// Chunks of `s` of up to 1, 5, 70 or 300 bytes, on character boundaries.
 fn chunks(s: &str, style: u8, seed: u8) -> Vec<&str> {
-    let max = [1, 5, 70, 300][usize::from(style & 3)];
-    let mut state = u32::from(seed) | 0x100;
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < s.len() {
-        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let mut end = (at + 1 + (state >> 16) as usize % max).min(s.len());
-        while !s.is_char_boundary(end) {
-            end += 1;
-        }
-        out.push(&s[at..end]);
-        at = end;
-    }
-    out
+    chunking::of_text(s, [1, 5, 70, 300][usize::from(style & 3)], seed)
 }
 
 fn streamed(mapping: &Mapping, parts: &[&str]) -> String {
