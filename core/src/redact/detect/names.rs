@@ -1,6 +1,7 @@
 //! The PERSON gazetteer: given names and surnames from the US Census 1990 name-frequency files
-//! (public domain; `core/data/README.md` says how the lists were derived), loaded once into
-//! hash sets on first use, plus the stoplist that overrides them.
+//! and the SSA's baby-name records (public domain), and from Faker's lists for 70-odd other
+//! countries (MIT; `core/data/README.md` says how each list was derived), loaded once into hash
+//! sets on first use, plus the stoplist that overrides them.
 
 use crate::redact::text::WordMap;
 use std::collections::HashMap;
@@ -9,6 +10,15 @@ use std::sync::OnceLock;
 
 const FIRST_NAMES: &str = include_str!("../../../data/first_names.txt");
 const LAST_NAMES: &str = include_str!("../../../data/last_names.txt");
+/// Given names and surnames of 70-odd other countries (Faker's locale lists, romanised as
+/// [`fold`] does, less the US lists' words and English words).
+const FIRST_NAMES_WORLD: &str = include_str!("../../../data/first_names_world.txt");
+const LAST_NAMES_WORLD: &str = include_str!("../../../data/last_names_world.txt");
+
+/// Every given name of the gazetteer, one per line.
+fn first_names() -> impl Iterator<Item = &'static str> {
+    FIRST_NAMES.lines().chain(FIRST_NAMES_WORLD.lines())
+}
 
 /// FxHash (rustc's hasher): the keys are short ASCII words, so a multiply-rotate hash beats
 /// SipHash several times over and collisions cannot be forced by input text (the set is fixed).
@@ -50,10 +60,12 @@ fn words() -> &'static FxMap<&'static [u8], u8> {
     static M: OnceLock<FxMap<&'static [u8], u8>> = OnceLock::new();
     M.get_or_init(|| {
         let mut m = FxMap::default();
-        for (src, flag) in [(FIRST_NAMES, FIRST), (LAST_NAMES, LAST)] {
-            for w in src.lines().filter(|l| !l.is_empty()) {
-                *m.entry(w.as_bytes()).or_insert(0) |= flag;
-            }
+        let last_names = LAST_NAMES.lines().chain(LAST_NAMES_WORLD.lines());
+        for w in first_names().filter(|l| !l.is_empty()) {
+            *m.entry(w.as_bytes()).or_insert(0) |= FIRST;
+        }
+        for w in last_names.filter(|l| !l.is_empty()) {
+            *m.entry(w.as_bytes()).or_insert(0) |= LAST;
         }
         for w in STOP {
             *m.entry(w.as_bytes()).or_insert(0) |= STOP_WORD;
@@ -69,14 +81,32 @@ fn words() -> &'static FxMap<&'static [u8], u8> {
 }
 
 /// A non-ASCII word as the census files spell it: lowercase, accents dropped (`José` →
-/// `jose`, `Hernández` → `hernandez`), apostrophes too (`D’Angelo` → `dangelo`). Letters with
-/// no ASCII base (`ł`, `ø`, CJK) stay as they are and match nothing in the ASCII lists.
+/// `jose`, `Hernández` → `hernandez`), apostrophes too (`D’Angelo` → `dangelo`). The Latin
+/// letters that Unicode does not decompose into an ASCII base and an accent are spelled as
+/// their languages romanise them (`Bjørn` → `bjorn`, `Łukasz` → `lukasz`, `Yılmaz` →
+/// `yilmaz`): the name lists hold those names in that ASCII form. Other
+/// scripts stay as they are and match nothing in the ASCII lists.
 fn fold(word: &str) -> String {
     use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
-    word.nfd()
+    let mut out = String::with_capacity(word.len());
+    for c in word
+        .nfd()
         .filter(|&c| !is_combining_mark(c) && c != '\'' && c != '’')
         .flat_map(char::to_lowercase)
-        .collect()
+    {
+        match c {
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'ı' => out.push('i'),
+            'đ' | 'ð' => out.push('d'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ß' => out.push_str("ss"),
+            'þ' => out.push_str("th"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The gazetteer key of `word` (any case): [`lower`] for ASCII words, [`fold`] for the rest.
@@ -110,14 +140,14 @@ pub(crate) fn lower<'a>(
 /// The size of [`first_bits`]' set, in bits.
 const FIRST_BITS: usize = 1 << 18;
 
-/// One bit per hash of every given name (256 Kbit, 32 KB: stays in cache, about one bit in ten
-/// set for the 28,000 names). A clear bit proves a word is not a given name without probing the
-/// 68,000-word map, which is what most capitalised words need to know.
+/// One bit per hash of every given name (256 Kbit, 32 KB: stays in cache, about one bit in
+/// seven set for the 38,000 names). A clear bit proves a word is not a given name without
+/// probing the 91,000-word map, which is what most capitalised words need to know.
 fn first_bits() -> &'static [u64] {
     static B: OnceLock<Vec<u64>> = OnceLock::new();
     B.get_or_init(|| {
         let mut bits = vec![0u64; FIRST_BITS / 64];
-        for w in FIRST_NAMES.lines().filter(|l| !l.is_empty()) {
+        for w in first_names().filter(|l| !l.is_empty()) {
             let h = fx(w.as_bytes()) as usize % FIRST_BITS;
             bits[h >> 6] |= 1 << (h & 63);
         }
@@ -347,12 +377,50 @@ mod tests {
         assert!(!is_first(b"Xqzv") && !is_last(b"Zzzzqq"));
         assert!(is_first("José".as_bytes()) && is_first("MARÍA".as_bytes()));
         assert!(is_last("Hernández".as_bytes()) && is_last("D’Angelo".as_bytes()));
-        assert!(!is_first("Łukasz".as_bytes()));
         assert!(is_last(b"O'Brien"));
         assert!(FIRST_NAMES.lines().count() > 28000 && LAST_NAMES.lines().count() >= 40000);
         // Rarer SSA names are in; the dictionary's capitalised words among them are not.
         assert!(is_first(b"Rajesh") && is_first(b"Oluwaseun") && is_first(b"Tomasz"));
         assert!(!is_first(b"English") && !is_first(b"Harvard") && !is_first(b"Atlanta"));
+    }
+
+    #[test]
+    fn letters_without_an_ascii_base_are_romanised() {
+        assert_eq!(fold("Bjørn"), "bjorn");
+        assert_eq!(fold("ŁUKASZ"), "lukasz");
+        assert_eq!(fold("Yılmaz"), "yilmaz");
+        assert_eq!(fold("İbrahim"), "ibrahim");
+        assert_eq!(fold("Strauß"), "strauss");
+        assert_eq!(fold("Ægir Þórðarson"), "aegir thordarson");
+        assert!(is_first("Bjørn".as_bytes()) && is_first("Łukasz".as_bytes()));
+        assert!(flags("Yılmaz".as_bytes()) & LAST != 0);
+    }
+
+    /// The world lists are what `core/data/README.md` says: folded keys the US lists lack,
+    /// none an English word the SSA rule keeps out.
+    #[test]
+    fn world_lists_add_folded_names_the_us_lists_lack() {
+        use std::collections::HashSet;
+        for (list, us_list) in [
+            (FIRST_NAMES_WORLD, FIRST_NAMES),
+            (LAST_NAMES_WORLD, LAST_NAMES),
+        ] {
+            let us: HashSet<&str> = us_list.lines().collect();
+            assert!(list.lines().count() > 9000);
+            for w in list.lines() {
+                assert!(
+                    w.len() >= 3 && w.bytes().all(|c| c.is_ascii_lowercase()),
+                    "{w}"
+                );
+                assert!(!us.contains(w), "{w} is in the US list");
+            }
+        }
+        assert!(!FIRST_NAMES.lines().any(|w| w == "daan"));
+        assert!(is_first(b"Daan") && is_first("Özlem".as_bytes()));
+        let is_last = |w: &str| flags(w.as_bytes()) & LAST != 0;
+        assert!(is_last("Zielińska") && is_last("Lindqvist") && is_last("Eze"));
+        // The English-speaking locales' given names are left out (`Pratt parsing`).
+        assert!(!is_first(b"Pratt") && !is_first(b"Simpson"));
     }
 
     #[test]
