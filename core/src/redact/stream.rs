@@ -281,6 +281,28 @@ mod tests {
         }
     }
 
+    /// A name that starts with an accented capital is found wherever the chunks cut it, right
+    /// after its first letter included.
+    #[test]
+    fn an_accented_name_split_across_chunks_is_caught() {
+        let text = "x ".repeat(300) + "Meeting with Élodie Garnier and Dr. Ștefan Popescu.";
+        let whole = redactor().redact(&text).unwrap().text;
+        assert!(
+            whole.ends_with("Meeting with <PERSON> and Dr. <PERSON>."),
+            "{whole}"
+        );
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for size in [1, 2, 5, 64] {
+            let cuts: Vec<usize> = chars.iter().map(|&(i, _)| i).step_by(size).collect();
+            let chunks: Vec<&str> = cuts
+                .iter()
+                .zip(cuts.iter().skip(1).chain([&text.len()]))
+                .map(|(&a, &b)| &text[a..b])
+                .collect();
+            assert_eq!(streamed(&chunks), whole, "chunks of {size} characters");
+        }
+    }
+
     /// `text` streamed in chunks of `size` bytes (ASCII text: every cut is a char boundary).
     fn streamed_in(text: &str, size: usize) -> String {
         let chunks: Vec<&str> = text

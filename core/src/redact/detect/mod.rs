@@ -132,6 +132,9 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
         table::hl7(&mut sc, &anchors);
     }
     main_pass(&mut sc, d.region);
+    if sc.on(id::PERSON) {
+        person::accented_starts(&mut sc);
+    }
     for c in &d.custom {
         custom(&mut sc, text, c);
     }
