@@ -38,7 +38,8 @@ const MIN_EXACT_F1_PER_TYPE: &[(&str, f64)] = &[
     ("DATE_OF_BIRTH", 0.95),
     ("MEDICAL_RECORD_NUMBER", 0.93),
     ("STREET_ADDRESS", 0.95),
-    ("PERSON", 0.95),
+    // 0.982 on 564 cases, after the world gazetteer and accented capitals.
+    ("PERSON", 0.97),
 ];
 
 const STRUCTURED: [&str; 8] = [

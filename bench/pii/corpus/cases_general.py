@@ -303,4 +303,18 @@ CASES = [
     C("chat", "The Parkinson Foundation grant and the Jenkins build server are both mentioned in the report; Dr. ⟦PER|Jenkins⟧ wants a summary.", neg=["EPONYM", "TECH_TERM"]),
     # An age and sex after a name marks a patient in clinical notes only; here it is money.
     C("chat", "Portfolio update: Acme Robotics, 62M, Series B; Northwind Labs, 15M, seed. ⟦PER|Dana⟧ said the memo goes out Friday.", neg=["MEASUREMENT"]),
+    # Names that start with an accented capital, and capitalised words that are no one.
+    C("chat", "Can you translate this for ⟦PER|Åsa Lindström⟧? She reads Swedish better than English."),
+    C("email", "Hej ⟦PER|Øystein⟧, the invoice from Ørsted Energi is attached; Über-fast shipping was not included. Mvh, ⟦PER|Ingrid Dahl⟧"),
+    C("support-ticket", "Refund request from ⟦PER|Şebnem Aydın⟧, order #88412, paid by card.", neg=["ORDER_ID"]),
+    C("chat", "⟦PER|Zoë Ångström⟧ and ⟦PER|Chloé Brontë⟧ joined the call; Élysée Palace tickets are sold out.", neg=["PLACE_NAME"]),
+    # Held out: international names, written and scored once before any change for them (2026-11-29).
+    C("email", "Hi ⟦PER|Matteo⟧, the contract for ⟦PER|Giulia Bianchi⟧ is attached; she starts on the 3rd in our Torino office.", neg=["PLACE_NAME"]),
+    C("billing", "Invoice 2024-118 paid by Kowalczyk Sp. z o.o.; contact person: ⟦PER|Agnieszka Nowak⟧, tel. ⟦PH|+48 22 628 41 90⟧.", neg=["ORDER_ID"]),
+    C("chat", "Can you write a farewell card for ⟦PER|Søren Kierkegaard-Holm⟧? He's leaving after 12 years."),
+    C("chat", "Guest list: ⟦PER|Ayşe Demir⟧, ⟦PER|Mehmet Öztürk⟧, ⟦PER|Zeynep Kaya⟧."),
+    C("chat", "Send the keys to ⟦PER|Noémie Lefèvre⟧ before Friday."),
+    C("chat", "⟦PER|Chinedu Okeke⟧ and ⟦PER|Adaeze Nwosu⟧ will present the Q2 numbers."),
+    C("email", "Thanks for the quick fix!\n\n⟦PER|Väinö Mäkinen⟧"),
+    C("chat", "Please book a table for ⟦PER|Jiří Dvořák⟧, party of 4, at 19:30.", neg=["MEASUREMENT"]),
 ]

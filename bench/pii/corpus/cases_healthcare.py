@@ -293,4 +293,12 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("clinical-note", "Referral: 8 y/o ⟦PER|Sofia Lindqvist⟧ (born ⟦DOB|04/11/2017⟧) with recurrent otitis media; parents request ENT consult. Contact mother at ⟦PH|612-555-0198⟧."),
     C("clinical-note", "CT abdomen/pelvis 2025-01-14: no acute findings. Pt ⟦PER|Rosa Delgado⟧ discharged home with her son ⟦PER|Miguel⟧. Follow up with Dr. ⟦PER|Abernathy⟧ in 2 weeks.", neg=["NON_DOB_DATE"]),
     C("clinical-note", "Telehealth visit. ⟦PER|Thabo Mokoena⟧, 62M, reports dyspnea on exertion. SpO2 93% RA. Lives at ⟦ADDR|14 Oak Lane, Springfield, IL 62704⟧ with daughter.", neg=["MEASUREMENT"]),
+    C("clinical-note", "Pt ⟦PER|Émile Durand⟧, DOB: ⟦DOB|02/11/1948⟧, seen for Ménière's disease follow-up.", neg=["EPONYM"]),
+    C("referral", "Referred by Dr. ⟦PER|Ștefan Ionescu⟧ for ⟦PER|Ioana Popa⟧, 54F, with Ödem of the lower limbs.", neg=["MEASUREMENT"]),
+    # Held out: international names, written and scored once before any change for them (2026-11-29).
+    C("clinical-note", "Pt ⟦PER|Ingeborg Solheim⟧, 81F, admitted with hip fracture after a fall at home.", neg=["MEASUREMENT"]),
+    C("discharge-summary", "Discharge summary for ⟦PER|Ólöf Guðmundsdóttir⟧: stable, follow up with Dr. ⟦PER|Þórður Jónsson⟧ in 2 weeks."),
+    C("referral", "Referral from Dr. ⟦PER|Kwame Mensah⟧ for ⟦PER|Abena Owusu⟧ (DOB ⟦DOB|1979-02-14⟧), persistent cough."),
+    C("clinical-note", "Nurse note: ⟦PER|Bartosz Wiśniewski⟧ refused the evening dose; family informed (wife ⟦PER|Magdalena⟧)."),
+    C("scheduling", "⟦PER|Léa Moreau⟧ called to reschedule her MRI to Thursday."),
 ]

@@ -3,7 +3,7 @@
 Each input marks every finding the redactor must report; texts mix accents, CJK, Arabic and
 Hebrew (right-to-left), emoji with skin tones and ZWJ sequences before and around the values, so
 the code point, UTF-16 and byte offsets all differ. Values are detected by validated or labelled
-detectors only, so the expected output does not hinge on a name gazetteer.
+detectors, or (names) after a title, so the expected output does not hinge on a name gazetteer.
 """
 
 HASH_KEY_ENV = "GENIE_TEST_REDACT_KEY"
@@ -75,6 +75,9 @@ CASES = [
     {"name": "placeholder-mixed-scripts", "covers": ["operator:placeholder", "restore", "text:cjk", "text:rtl", "text:emoji-zwj"], "config": PLACEHOLDER,
      "input": "👩🏽‍💻 邮件 ⟦EM|zhang.wei@example.cn⟧ · שלום ⟦IP|203.0.113.77⟧ · مرحبا ⟦EM|zhang.wei@example.cn⟧",
      "answers": ["已回复 [EMAIL_1] ✅ (IP [IP_ADDRESS_1])"]},
+    {"name": "placeholder-accented-names", "covers": ["operator:placeholder", "restore", "text:accents", "text:emoji-zwj", "type:PERSON"], "config": PLACEHOLDER,
+     "input": "🧑🏿‍⚕️ Dr. ⟦PER|Ștefan Popescu⟧ saw Mme ⟦PER|Élodie Garnier⟧; Dr. ⟦PER|Ștefan Popescu⟧ signs.",
+     "answers": ["[PERSON_2] was seen by [PERSON_1] (Ștefan)."]},
     {"name": "placeholder-per-type-with-replace", "covers": ["operator:placeholder", "operator:replace", "restore"], "config": {"operators": {"EMAIL": {"type": "placeholder"}}},
      "input": "⟦EM|kim@example.com⟧ at ⟦IP|192.0.2.1⟧", "answers": ["Reply sent to [EMAIL_1]."]},
     {"name": "placeholder-tenant-type", "covers": ["operator:placeholder", "tenant", "restore"], "config": {"profile": "healthcare", "operators": {"default": {"type": "placeholder"}}, "custom": [{"type": "ACME_MEMBER_ID", "regex": "ACM\\d{9}", "context": ["member"]}]},

@@ -428,4 +428,15 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("code", "const client = new Client({ host: '⟦IP|10.20.30.40⟧', port: 6379, password: process.env.REDIS_PASSWORD });", neg=["PLACEHOLDER_KEY"]),
     C("log", "sshd[2211]: Accepted publickey for deploy from ⟦IP|2001:db8:85a3::8a2e:370:7334⟧ port 51822 ssh2"),
     C("log", "audit: user=⟦EM|admin@clinic-north.org⟧ exported 212 records (MRN range 100000–100212) at 2025-01-05 02:14", neg=["NON_DOB_DATE"]),
+    C("chat", "Ask ⟦PER|Łukasz⟧ whether the Élan build passed; the Écran module still fails on Ubuntu.", neg=["TECH_TERM"]),
+    C("chat", "Pairing with ⟦PER|Ólafur Arnalds⟧ on the Rust port today; Über-jar builds still time out in CI.", neg=["TECH_TERM"]),
+    C("support-ticket", "Översikt: Ärende 4471 stängt. Ändrat av ⟦PER|Åke Sjöberg⟧.", neg=["ORDER_ID"]),
+    # Held out: international names, written and scored once before any change for them (2026-11-29).
+    C("chat", "Assigning the flaky-test bug to ⟦PER|Henrik Lindqvist⟧; ⟦PER|Ilkka⟧ can review.", neg=["TECH_TERM"]),
+    C("chat", "@⟦PER|Ömer⟧ can you rerun the pipeline? ⟦PER|Emre⟧ said the cache is stale."),
+    C("docs", "Postmortem owner: ⟦PER|Aleksandra Zając⟧. Timeline written by ⟦PER|Dawid Krawczyk⟧."),
+    C("chat", "git log shows ⟦PER|Tiago Gonçalves⟧ authored the regression in commit 4f2a9c1.", neg=["HEX_ID"]),
+    C("chat", "Ping ⟦PER|Nguyễn Thị Lan⟧ about the Hanoi VPN; she's on call.", neg=["PLACE_NAME"]),
+    C("chat", "Code review by ⟦PER|Åsmund Berg⟧ and ⟦PER|Ivar Aasen⟧; the Øresund cluster is green.", neg=["PLACE_NAME"]),
+    C("chat", "⟦PER|Élise Bernard⟧ rejoint l'équipe data lundi."),
 ]
