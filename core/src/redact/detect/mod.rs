@@ -3,7 +3,9 @@
 //! Shape (for speed, see the module doc of [`crate::redact`]): a few SIMD substring passes for
 //! the rare anchors (`@`; `://`, `www.` and the HL7 segment tags together; `:`/`=`), then one
 //! byte-class pass that stops only at token starts (a digit run, a capitalised word, a
-//! key-shaped token), and runs a detector's grammar and validator only there. Every detector
+//! key-shaped token), and runs a detector's grammar and validator only there; a `memchr` pass
+//! takes PERSON to the words that start with an accented capital, which that pass does not
+//! stop at. Every detector
 //! reads a bounded neighbourhood of its anchor (at most [`crate::redact::text::MAX_LOOKBACK`]
 //! bytes back and [`MAX_REACH`] bytes ahead, except URL and key tokens, which end where the
 //! token ends), so the scan is linear and can restart anywhere given that much context.
