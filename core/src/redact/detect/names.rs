@@ -1,7 +1,7 @@
 //! The PERSON gazetteer: given names and surnames from the US Census 1990 name-frequency files
-//! and the SSA's baby-name records (public domain), and from Faker's lists for 70-odd other
-//! countries (MIT; `core/data/README.md` says how each list was derived), loaded once into hash
-//! sets on first use, plus the stoplist that overrides them.
+//! and the SSA's baby-name records (public domain), and from Faker's lists for some 50 other
+//! countries (MIT; `core/data/README.md` says how each list was derived), loaded once into
+//! hash sets on first use, plus the stoplist that overrides them.
 
 use crate::redact::text::WordMap;
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 const FIRST_NAMES: &str = include_str!("../../../data/first_names.txt");
 const LAST_NAMES: &str = include_str!("../../../data/last_names.txt");
-/// Given names and surnames of 70-odd other countries (Faker's locale lists, romanised as
+/// Given names and surnames of some 50 other countries (Faker's locale lists, romanised as
 /// [`fold`] does, less the US lists' words and English words).
 const FIRST_NAMES_WORLD: &str = include_str!("../../../data/first_names_world.txt");
 const LAST_NAMES_WORLD: &str = include_str!("../../../data/last_names_world.txt");
