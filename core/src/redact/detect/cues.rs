@@ -312,16 +312,21 @@ pub(super) fn title_before(b: &[u8], i: usize, toks: &mut Vec<Tok>) -> bool {
         .is_some_and(|t| cue_gap_ok(&b[t.end..i], true, false) && cue_kinds(b, toks) & TITLE != 0)
 }
 
-/// `Hannah and Ben`: the cue is "and" after a known given name.
-pub(super) fn after_name_and(b: &[u8], toks: &[Tok]) -> bool {
-    toks.len() >= 2
-        && (b[toks[0].start..toks[0].end].eq_ignore_ascii_case(b"and")
-            || &b[toks[0].start..toks[0].end] == b"&")
-        && b[toks[1].start].is_ascii_uppercase()
-        && is_partner_name(&b[toks[1].start..toks[1].end])
+/// `Hannah and Ben`, `Ben & Chloe`, read from the name at `i`: "and" or `&` after a known
+/// given name. `toks` are the tokens before `i`, nearest first; `&` is no token, so it is read
+/// in the gap.
+pub(super) fn after_name_and(b: &[u8], toks: &[Tok], i: usize) -> bool {
+    let partner = match toks {
+        [and, name, ..] if b[and.start..and.end].eq_ignore_ascii_case(b"and") => name,
+        [name, ..] if &b[name.end..i] == b" & " => name,
+        _ => return false,
+    };
+    let partner = &b[partner.start..partner.end];
+    partner[0].is_ascii_uppercase() && is_partner_name(partner)
 }
 
-/// `Hannah and Ben`, read from Hannah: "and", then a known given name.
+/// `Hannah and Ben`, `Ben & Chloe`, read from the name ending at `end`: "and" or `&`, then a
+/// known given name, not a possessive (`Ben & Jerry's` is a brand).
 pub(super) fn before_and_name(b: &[u8], end: usize) -> bool {
     let rest = &b[end..];
     let after = if rest.starts_with(b" and ") {
@@ -336,7 +341,10 @@ pub(super) fn before_and_name(b: &[u8], end: usize) -> bool {
         .iter()
         .take_while(|&&c| c.is_ascii_alphabetic() || c >= 0x80)
         .count();
-    n >= 2 && w[0].is_ascii_uppercase() && is_partner_name(&w[..n])
+    n >= 2
+        && w[0].is_ascii_uppercase()
+        && is_partner_name(&w[..n])
+        && !(w[n..].starts_with(b"'") || w[n..].starts_with("’".as_bytes()))
 }
 
 /// The name on the other side of "and": a known given name, not a place (`London and Berlin`).
@@ -462,6 +470,8 @@ mod tests {
             ["Sarah Jenkins"]
         );
         assert_eq!(people("Emily and Raj went over it."), ["Emily", "Raj"]);
+        // `&` joins them too: it is no token, so the name after it reads it in the gap.
+        assert_eq!(people("Ben & Chloe: prepare the deck"), ["Ben", "Chloe"]);
         assert_eq!(
             people("Sven and Leilani will cover it."),
             ["Sven", "Leilani"]

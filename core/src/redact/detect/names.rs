@@ -230,10 +230,21 @@ pub(crate) fn maybe_first(word: &[u8]) -> bool {
 /// case, accents folded. A hyphenated word (`Mary-Jane`, `Smith-Jones`), which the census files
 /// never list, is a given name when its first part is one and a surname when its last part is
 /// one, unless a part is a stop word (then it is no name word at all); a namesake part makes the
-/// whole a namesake (`Cheyne-Stokes`).
+/// whole a namesake (`Cheyne-Stokes`). An Arabic article or kinship word and one more part
+/// (`Al-Sayed`, `El-Amin`, `Abu-Bakr`) is a surname whatever the part is: the part is often a
+/// given name or no listed word.
 pub(crate) fn flags(word: &[u8]) -> u8 {
-    if first_part(word).len() == word.len() {
+    let head = first_part(word);
+    if head.len() == word.len() {
         return word_flags(word);
+    }
+    let tail = &word[head.len() + 1..];
+    if is_arabic_article(head) && tail.len() >= 3 && first_part(tail).len() == tail.len() {
+        return if word_flags(tail) & STOP_WORD != 0 {
+            0
+        } else {
+            LAST
+        };
     }
     let parts = word.split(|&c| c == b'-').map(word_flags);
     let (mut first, mut last, mut any) = (None, 0, 0);
@@ -246,6 +257,14 @@ pub(crate) fn flags(word: &[u8]) -> u8 {
         return 0;
     }
     (first.unwrap_or(0) & FIRST) | (last & LAST) | (any & NAMESAKE)
+}
+
+/// The Arabic article and the kinship words that open a surname joined by a `-` (`Al-Sayed`,
+/// `al-Rashid`, `Abu-Bakr`, `bin-Talal`), any case.
+pub(crate) fn is_arabic_article(w: &[u8]) -> bool {
+    [&b"al"[..], b"el", b"abu", b"bin", b"ibn"]
+        .iter()
+        .any(|a| w.eq_ignore_ascii_case(a))
 }
 
 /// `word` up to its first `-`. A plain loop: words are short, and `memchr`'s setup cost more
@@ -430,6 +449,12 @@ mod tests {
         assert!(maybe_first(b"Mary-Jane") && maybe_first("José-Luis".as_bytes()));
         // A stop word in any part: no name at all (`will` is one, `Smith` a surname).
         assert_eq!(flags(b"Will-Smith"), 0);
+        // An Arabic article makes a surname of any word, but not of a stop word.
+        for w in ["Al-Sayed", "El-Amin", "al-Farsi", "Abu-Bakr", "Bin-Talal"] {
+            assert_eq!(flags(w.as_bytes()), LAST, "{w}");
+        }
+        assert_eq!(flags(b"Al-The"), 0);
+        assert_eq!(flags(b"Al-Sayed-Khan") & LAST, LAST);
     }
 
     /// Lookups fold accents off a word ([`fold`]), so the stoplist must be written folded.

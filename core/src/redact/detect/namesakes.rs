@@ -1,7 +1,8 @@
 //! Runs of capitalised words that read as a name but name something else: a job title
 //! (`Hiring Manager`), a place named after someone (`Henry Ford Hospital`), an AI model
-//! (`Claude Sonnet`, `Gemma 2B`), code (`Span::call_site`, `HttpError`, `*Val`), or a method
-//! named after its inventor (`Monte Carlo simulation`). PERSON asks here after it has read a
+//! (`Claude Sonnet`, `Gemma 2B`), a firm (`Morgan Stanley`, `Ernst & Young`, `Ellis & Grant,
+//! Inc.`), code (`Span::call_site`, `HttpError`, `*Val`), or a method named after its
+//! inventor (`Monte Carlo simulation`). PERSON asks here after it has read a
 //! run: [`names_something_else`] before it weighs the cues, so each of those vetoes holds under
 //! any cue; [`names_a_term`] after, as a strong cue wins over a term.
 
@@ -15,6 +16,7 @@ pub(super) fn names_something_else(b: &[u8], i: usize, toks: &[NameTok], end: us
     (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
         || place_follows(b, end)
         || names_a_model(b, toks, end)
+        || names_a_firm(b, i, toks, end)
         || in_code(b, i, end)
         || toks.iter().any(|t| code_name(&b[t.start..t.end]))
 }
@@ -48,6 +50,96 @@ fn names_a_model(b: &[u8], toks: &[NameTok], end: usize) -> bool {
         _ => word_after(b, end).is_some_and(|w| MODEL_TIERS.contains(w)) || version_after(b, end),
     }
 }
+
+/// The run `b[i..end]` (read as `toks`) names a firm, not a person: it opens with a firm's
+/// name that reads as a given name and a surname (`Morgan Stanley`, `Wells Fargo Advisors`), it
+/// is one half of a firm's name joined by `&` or "and" (`Ernst & Young`, `Johnson &
+/// Johnson`), or a company form follows it or its partner (`Ellis & Grant, Inc.`). Banking and
+/// support prompts name such firms all the time.
+fn names_a_firm(b: &[u8], i: usize, toks: &[NameTok], end: usize) -> bool {
+    let word = |t: &NameTok| &b[t.start..t.end];
+    if let [first, last, ..] = toks {
+        if is_firm(word(first), word(last)) {
+            return true;
+        }
+    }
+    let (first, last) = (word(&toks[0]), word(&toks[toks.len() - 1]));
+    let firm = |a: &[u8], b: &[u8]| a.eq_ignore_ascii_case(b) || is_firm(a, b);
+    company_form_at(b, end)
+        || partner_before(b, i).is_some_and(|w| firm(w, first))
+        || partner_after(b, end)
+            .is_some_and(|(w, w_end)| firm(last, w) || company_form_at(b, w_end))
+}
+
+/// The word before `i` across `" & "` or `" and "`.
+fn partner_before(b: &[u8], i: usize) -> Option<&[u8]> {
+    let head = &b[..i];
+    let head = head
+        .strip_suffix(b" & ")
+        .or_else(|| head.strip_suffix(b" and "))?;
+    let n = head
+        .iter()
+        .rev()
+        .take(24)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    (n > 0).then(|| &head[head.len() - n..])
+}
+
+/// The word after `end` across `" & "` or `" and "`, and where it ends.
+fn partner_after(b: &[u8], end: usize) -> Option<(&[u8], usize)> {
+    let tail = &b[end..];
+    let start = end
+        + [&b" & "[..], b" and "]
+            .iter()
+            .find(|sep| tail.starts_with(sep))?
+            .len();
+    let n = b[start..]
+        .iter()
+        .take(24)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    (n > 0).then(|| (&b[start..start + n], start + n))
+}
+
+/// A company form (`Inc.`, `, LLC`, ` GmbH`) follows at `k`.
+fn company_form_at(b: &[u8], k: usize) -> bool {
+    let tail = &b[k..];
+    let tail = tail.strip_prefix(b",").unwrap_or(tail);
+    let Some(tail) = tail.strip_prefix(b" ") else {
+        return false;
+    };
+    let n = tail
+        .iter()
+        .take(5)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    n < 5
+        && tail.get(n).is_none_or(|c| !c.is_ascii_alphanumeric())
+        && COMPANY_FORMS.contains(&tail[..n])
+}
+
+#[rustfmt::skip]
+static COMPANY_FORMS: WordList = WordList::new(&[
+    "inc", "llc", "ltd", "llp", "plc", "gmbh", "corp", "co", "sa", "ag", "bv", "nv", "pty",
+]);
+
+/// `a b` or `a & b` is a firm named like one person or two (`Morgan Stanley`, `Ernst &
+/// Young`), any case.
+fn is_firm(a: &[u8], b: &[u8]) -> bool {
+    FIRMS
+        .iter()
+        .any(|(x, y)| a.eq_ignore_ascii_case(x.as_bytes()) && b.eq_ignore_ascii_case(y.as_bytes()))
+}
+
+/// Firms (banks, brokers, auditors, law firms) whose names the gazetteer reads as people's.
+#[rustfmt::skip]
+const FIRMS: &[(&str, &str)] = &[
+    ("morgan", "stanley"), ("wells", "fargo"), ("goldman", "sachs"), ("charles", "schwab"),
+    ("merrill", "lynch"), ("edward", "jones"), ("raymond", "james"), ("dean", "witter"),
+    ("ernst", "young"), ("arthur", "andersen"), ("grant", "thornton"), ("baker", "mckenzie"),
+    ("allen", "overy"), ("booz", "allen"), ("marsh", "mclennan"), ("jones", "day"),
+];
 
 /// A model version follows the word ending at `end`: a space, one or two digits, an optional
 /// `.` and digits, an optional size letter (`2`, `3.5`, `2B`, `4o`), then no more of a word.
@@ -228,6 +320,28 @@ mod tests {
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
+    }
+
+    #[test]
+    fn firms_named_like_people_are_not_people() {
+        // Each of these gave a PERSON before: a given name and a surname of the gazetteer,
+        // a person's verb, or "and"/`&` between two given names.
+        for s in [
+            "Goldman Sachs and Wells Fargo reported earnings; I moved my IRA to Charles Schwab.",
+            "Morgan Stanley Wealth Management sent the 1099.",
+            "The audit by Ernst & Young is done; Johnson & Johnson and Johnson and Johnson too.",
+            "Copyright 1995 by Lehman Brothers, Inc. and 2005 Ellis & Grant, Inc.",
+            "Sun Microsystems, Inc. All rights reserved. Maria Lopez GmbH",
+            "Ben & Jerry's ice cream and Ben & Jerry\u{2019}s cones",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
+        // People with the same names still are.
+        assert_eq!(
+            people("Grant Ellis said the audit is done"),
+            ["Grant Ellis"]
+        );
+        assert_eq!(people("Ernst and Hannah said so"), ["Ernst", "Hannah"]);
     }
 
     #[test]

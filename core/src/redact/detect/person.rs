@@ -6,11 +6,14 @@
 //!   or sign-off (`Hi`, `Dear`, `Thanks,`, `—`), or "my name is"/"I'm"; a cue also admits
 //!   upper-case and `LAST, FIRST` forms;
 //! - or a known given name (or a full name) is followed by a person's verb (`Lars said`,
-//!   `Priya asked`), joined by "and" to another known given name (`Emily and Raj`) or
-//!   mentioned (`@Marcus`); a sign-off signs with any one word (`Thanks,\nMateus`); in the
-//!   healthcare profile an age after the name marks a patient (`Thabo Mokoena, 62M,`);
+//!   `Priya asked`), joined by "and" or `&` to another known given name (`Emily and Raj`),
+//!   mentioned (`@Marcus`) or owns an action item (`- Ahmed: update the contract`); a
+//!   sign-off signs with any one word (`Thanks,\nMateus`); in the healthcare profile an age
+//!   after the name marks a patient (`Thabo Mokoena, 62M,`);
 //! - or, without a cue, a given name of the gazetteer is followed by a surname of it;
 //! - or they fill a CSV cell under a name column.
+//!
+//! Particles (`de la`, `van der`) and the Arabic article (`al-Sayed`, `Al-Sayed`) join a run.
 //!
 //! The stoplist (eponyms, tech terms, common words) always wins over the gazetteer; surnames
 //! that also name a disease, a device or a product (`Foley`, `Hashimoto`, `Jenkins`) are names
@@ -27,8 +30,8 @@ use super::cues::{
 };
 use super::labels::labels_a_person;
 use super::names::{
-    flags, is_first, maybe_first, maybe_first_hashed, stop_hashed, word_flags, Fx, FIRST, LAST,
-    NAMESAKE, PLACE, STOP_WORD,
+    flags, is_arabic_article, is_first, maybe_first, maybe_first_hashed, stop_hashed, word_flags,
+    Fx, FIRST, LAST, NAMESAKE, PLACE, STOP_WORD,
 };
 use super::namesakes::{names_a_term, names_something_else};
 use super::table::column_is;
@@ -54,7 +57,8 @@ fn is_particle(w: &[u8]) -> bool {
     matches!(
         w,
         b"de" | b"van" | b"der" | b"den" | b"von" | b"da" | b"del" | b"della" | b"di" | b"du"
-            | b"le" | b"la" | b"bin" | b"al" | b"dos" | b"das" | b"ter" | b"ten" | b"y"
+            | b"le" | b"la" | b"bin" | b"al" | b"dos" | b"das" | b"los" | b"las" | b"ter" | b"ten"
+            | b"y"
     )
 }
 
@@ -187,14 +191,13 @@ fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
         if out.len() == 4 || b.get(t.end) != Some(&b' ') {
             break;
         }
-        let mut q = t.end + 1;
-        let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-        if word_end > q && b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end]) {
-            q = word_end + 1;
-        }
+        let (q, article) = skip_particles(b, t.end + 1);
         let Some(next) = name_tok(b, q) else { break };
         t = next;
         f = flags(&b[t.start..t.end]);
+        if article && f & STOP_WORD == 0 {
+            f = LAST;
+        }
     }
     while out
         .last()
@@ -202,6 +205,25 @@ fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
     {
         out.pop();
     }
+}
+
+/// The start of the name word at or after `q` past at most two particles (`de la Cruz`, `van
+/// der Berg`), and whether an Arabic article joins it (`al-Sayed`), which makes a surname of
+/// the word (as `Al-Sayed` is one; see [`flags`]).
+fn skip_particles(b: &[u8], mut q: usize) -> (usize, bool) {
+    for _ in 0..2 {
+        let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+        let particle = &b[q..word_end];
+        if word_end == q {
+            break;
+        }
+        match b.get(word_end) {
+            Some(b'-') if is_arabic_article(particle) => return (word_end + 1, true),
+            Some(b' ') if is_particle(particle) => q = word_end + 1,
+            _ => break,
+        }
+    }
+    (q, false)
 }
 
 /// True when the letter at `i` follows a `-` that follows a letter or digit (`PRO-M`,
@@ -352,7 +374,7 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         && gap.is_some_and(|g| signs_a_message(g, &b[i..end]))
         && signature_end(b, end);
     let weak = (has(WEAK_CUE) && gap_ok(false, false))
-        || after_name_and(b, &cue_toks)
+        || after_name_and(b, &cue_toks, i)
         || before_and_name(b, end)
         || person_verb_after(b, end)
         || mentioned(b, i, end);
@@ -500,9 +522,31 @@ fn signature_end(b: &[u8], end: usize) -> bool {
         .all(|&c| matches!(c, b',' | b'.' | b'!' | b' ' | b'\r'))
 }
 
-/// A chat line that starts with a given name and a colon (`Maya: nice`).
+/// A chat line that starts with a given name and a colon (`Maya: nice`), or an action item
+/// that does (`- Ahmed: update the contract`). Changelogs write components so (`* Ada: update
+/// symbols`, `- Wali: Fix config`), but indent their items or capitalise the change; an
+/// action item is a top-level bullet and a lower-case task.
 fn line_speaker(b: &[u8], i: usize, end: usize) -> bool {
-    (i == 0 || b[i - 1] == b'\n') && b.get(end) == Some(&b':') && is_first(&b[i..end])
+    if b.get(end) != Some(&b':') || !is_first(&b[i..end]) {
+        return false;
+    }
+    i == 0
+        || b[i - 1] == b'\n'
+        || (bullet_opens_line(b, i)
+            && b.get(end + 1) == Some(&b' ')
+            && b.get(end + 2).is_some_and(u8::is_ascii_lowercase))
+}
+
+/// A list bullet (`-`, `*` or `•`, then one space) ends just before `i` and opens its line,
+/// unindented.
+fn bullet_opens_line(b: &[u8], i: usize) -> bool {
+    let Some(before) = b[..i].strip_suffix(b" ") else {
+        return false;
+    };
+    [&b"-"[..], b"*", "\u{2022}".as_bytes()]
+        .iter()
+        .filter_map(|bullet| before.strip_suffix(*bullet))
+        .any(|line| line.is_empty() || line.ends_with(b"\n"))
 }
 
 #[cfg(test)]
@@ -542,6 +586,42 @@ mod tests {
         assert_eq!(people("Good morning Sarah, hope you're well."), ["Sarah"]);
         assert!(people("Good morning Standup crew, thanks a lot, Python folks").is_empty());
         assert_eq!(people("Dear Maria Lopez Manager"), ["Maria Lopez"]);
+    }
+
+    #[test]
+    fn particles_and_arabic_articles_join_a_name() {
+        assert_eq!(people("Maria de la Cruz said"), ["Maria de la Cruz"]);
+        assert_eq!(
+            people("2001 Robert van der Meulen <rvdm@debian.org>"),
+            ["Robert van der Meulen"]
+        );
+        // The article makes a surname of the word it is joined to, in either case.
+        for name in [
+            "Fatima Al-Sayed",
+            "Fatima al-Sayed",
+            "Omar El-Amin",
+            "Ahmed al-Mansouri",
+        ] {
+            let s = format!("escalation reached {name} at 03:40");
+            assert_eq!(people(&s), [name], "{s}");
+        }
+    }
+
+    #[test]
+    fn action_items_name_their_owner() {
+        assert_eq!(
+            people("Action items:\n- Ahmed: update the vendor contract\n\u{2022} Chloe: send it"),
+            ["Ahmed", "Chloe"]
+        );
+        // Changelogs name components so: indented, or with a capitalised change, or a version.
+        for s in [
+            "  * Ada: update confirm_debian_bugs.py.",
+            "- Wali: Fix unknown config",
+            "- Julia: 1.10\n- Ruby: 3.3",
+            "x - Ahmed: update the contract",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
     }
 
     #[test]
