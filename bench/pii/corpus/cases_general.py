@@ -317,4 +317,16 @@ CASES = [
     C("chat", "⟦PER|Chinedu Okeke⟧ and ⟦PER|Adaeze Nwosu⟧ will present the Q2 numbers."),
     C("email", "Thanks for the quick fix!\n\n⟦PER|Väinö Mäkinen⟧"),
     C("chat", "Please book a table for ⟦PER|Jiří Dvořák⟧, party of 4, at 19:30.", neg=["MEASUREMENT"]),
+    # Held out (2026-11-30): transcripts, chat exports, e-mail threads, git and package metadata,
+    # tickets and dictation, written and scored once before any change for them, then kept as
+    # written (README: PII redaction).
+    C("transcript", "Summarize this call transcript:\n[00:00:03] Agent (⟦PER|Maria⟧): Thank you for calling Northwind, this is ⟦PER|Maria⟧. How can I help?\n[00:00:07] Caller: Hi, this is ⟦PER|Kevin Walsh⟧, I'm calling about my order.\n[00:00:12] Agent (⟦PER|Maria⟧): Can I have the email on the account?\n[00:00:15] Caller: It's ⟦EM|kwalsh88@gmail.com⟧.\n[00:00:20] Agent (⟦PER|Maria⟧): Thanks ⟦PER|Kevin⟧. I see the shipment to ⟦ADDR|1180 Birch Hollow Dr, Tulsa, OK 74105⟧."),
+    C("email-thread", "Can you draft a reply to this?\n\nOn Tue, Mar 5, 2024 at 10:14 AM ⟦PER|Daniel Fischer⟧ <⟦EM|d.fischer@fischer-bau.de⟧> wrote:\n> Hi ⟦PER|Anna⟧,\n> the quote for the roof repair is attached. Call me at ⟦PH|+49 89 2180 3311⟧ if anything is unclear.\n> ⟦PER|Daniel⟧", neg=["NON_DOB_DATE"]),
+    C("calendar", "Invitation: 1:1 ⟦PER|Sofia⟧ / ⟦PER|Jamal⟧ @ Thu Mar 7, 2024 3pm - 3:30pm (EST)\nOrganizer: ⟦EM|sofia.moreno@acme.com⟧\nGuests: ⟦EM|jamal.wright@acme.com⟧\nJoin Zoom: ⟦URL|https://acme.zoom.us/j/98127733401?pwd=Zk1aQ2xvV3B6⟧", neg=["NON_DOB_DATE"]),
+    C("chat", "Customer: Hi, I need to change the delivery address to Flat 3, ⟦ADDR|27 Kingsley Road, Manchester M14 5PL⟧.\nAgent: Sure, may I have your full name?\nCustomer: ⟦PER|Eleanor Whitfield⟧\nAgent: Thanks ⟦PER|Eleanor⟧, updated."),
+    C("meeting-notes", "Action items from today's sync:\n- ⟦PER|Ahmed⟧: update the vendor contract and send it to legal\n- ⟦PER|Julia Novak⟧: migrate the billing cron to the new cluster\n- ⟦PER|Ben⟧ & ⟦PER|Chloe⟧: prepare the Q3 roadmap deck\nNext sync Thursday."),
+    C("email", "Hello team,\n\nOur webhook endpoint ⟦URL|https://hooks.brightline.io/stripe⟧ stopped receiving events yesterday.\n\nKind regards,\n⟦PER|Nadia Petrova⟧\nHead of Engineering, Brightline\nM: ⟦PH|+44 7911 123456⟧\n⟦EM|nadia@brightline.io⟧"),
+    C("email", "Hola ⟦PER|Carmen⟧, te envío los datos del cliente: ⟦PER|Javier Ortega Ruiz⟧, tel. ⟦PH|+34 912 345 678⟧, correo ⟦EM|javier.ortega@telefonica.es⟧. Saludos, ⟦PER|Pablo⟧"),
+    C("chat", "Can you rewrite this reference letter? \"I have worked with ⟦PER|Samuel Osei⟧ for four years at Kumasi Tech; ⟦PER|Samuel⟧ is the most careful engineer I know.\" — ⟦PER|Linda Hartmann⟧, CTO"),
+    C("chat", "Our office is on Martin Luther King Jr Blvd; the nearest station is Grand Central. The Johnson & Johnson and Morgan Stanley reports are attached.", neg=["PLACE_NAME"]),
 ]

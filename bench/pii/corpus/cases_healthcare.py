@@ -301,4 +301,11 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("referral", "Referral from Dr. ⟦PER|Kwame Mensah⟧ for ⟦PER|Abena Owusu⟧ (DOB ⟦DOB|1979-02-14⟧), persistent cough."),
     C("clinical-note", "Nurse note: ⟦PER|Bartosz Wiśniewski⟧ refused the evening dose; family informed (wife ⟦PER|Magdalena⟧)."),
     C("scheduling", "⟦PER|Léa Moreau⟧ called to reschedule her MRI to Thursday."),
+    # Held out (2026-11-30): transcripts, chat exports, e-mail threads, git and package metadata,
+    # tickets and dictation, written and scored once before any change for them, then kept as
+    # written (README: PII redaction).
+    C("dictation", "Dictation: This is Dr. ⟦PER|Alan Brooks⟧ dictating a discharge summary for patient ⟦PER|Rosa Delgado⟧, MRN ⟦MRN|4471902⟧, date of birth ⟦DOB|03/14/1958⟧. Mrs. ⟦PER|Delgado⟧ was admitted on 02/02/2024 with community-acquired pneumonia. Her daughter, ⟦PER|Lucia⟧, can be reached at ⟦PH|(602) 555-0148⟧.", neg=["NON_DOB_DATE"]),
+    C("handoff", "SBAR handoff bed 12: Mr. ⟦PER|Harold Jennings⟧, 81M, s/p left hip ORIF POD2. Pain controlled on oxycodone 5 mg q4h PRN. Wife ⟦PER|Doris⟧ at bedside; she asked for an update from Dr. ⟦PER|Patel⟧. Family phone ⟦PH|517-555-0199⟧.", neg=["MEASUREMENT"]),
+    C("portal-message", "Hi Dr. ⟦PER|Okonkwo⟧, this is ⟦PER|Grace Liu⟧ (DOB ⟦DOB|11/02/1987⟧). I've had a rash since starting amoxicillin on Monday. My pharmacy is CVS at ⟦ADDR|2140 Shattuck Ave, Berkeley, CA 94704⟧. Thanks, ⟦PER|Grace⟧"),
+    C("transcript", "Summarize this telehealth visit:\nDr. ⟦PER|Morales⟧: Good morning, can you confirm your name and date of birth?\nPatient: ⟦PER|Kenji Watanabe⟧, ⟦DOB|April 9, 1971⟧.\nDr. ⟦PER|Morales⟧: Thanks. Any chest pain since we raised the metoprolol to 50 mg?\nPatient: No, just tired.", neg=["MEASUREMENT"]),
 ]
