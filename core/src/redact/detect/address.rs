@@ -1,19 +1,22 @@
 //! STREET_ADDRESS: a rule-based grammar, US first, plus the postcode-anchored European forms.
 //!
 //! - `NUMBER [dir] Name… SUFFIX [dir]` (`2150 Peachtree Rd NW`, `300 E 23rd St`);
-//! - `NUMBER rue|avenue|boulevard|place|… words` (`12 rue de la Paix`);
+//! - `NUMBER rue|avenue|boulevard|place|… words` (`12 rue de la Paix`, `1200 Rue
+//!   Sainte-Catherine O`);
 //! - `Street-word … NUMBER` where the street word is a keyword or suffix (`Hauptstraße 12`,
 //!   `Calle de Alcalá 152`, `Via Giuseppe Garibaldi 27`, `Bağdat Caddesi 145`);
 //! - `NUMBER Name…` with no suffix only when a city/postcode tail follows (`2-11-3 Meguro,
-//!   Meguro-ku, Tokyo 153-0063`).
+//!   Meguro-ku, Tokyo 153-0063`);
+//! - a post office box (`PO Box 30555`, `P.O. Box 12`).
 //!
 //! Then, when they directly follow: a unit (`, Apt 3`, `, Suite 400`, `, Unit 12B`) and a
-//! locality ([`super::locality`]: `, City, ST 12345`, `, London NW1 6XE`, `, 75002 Paris`).
+//! locality ([`super::locality`]: `, City, ST 12345`, `, City, ON M5H 2S6`, `, London NW1 6XE`,
+//! `, 75002 Paris`).
 
 use super::locality::{locality, locality_follows};
 use super::Scan;
 use crate::redact::entity::id;
-use crate::redact::text::{char_at, is_digit, WordList};
+use crate::redact::text::{char_at, digit_run, is_digit, WordList};
 
 const MAX_SPAN: usize = 200;
 
@@ -31,6 +34,18 @@ static SUFFIXES: WordList = WordList::new(&[
 static FR_TYPES: WordList = WordList::new(&[
     "rue", "avenue", "av", "boulevard", "bd", "place", "chemin", "allée", "impasse", "quai",
     "route", "cours", "square", "passage", "rua",
+]);
+
+/// The French street types that open a street capitalised too (`1200 Rue Sainte-Catherine O`,
+/// as Quebec writes them); the others (`Place`, `Square`, `Route`) start English names.
+static FR_TYPES_CAPITALISED: WordList = WordList::new(&[
+    "rue",
+    "chemin",
+    "allée",
+    "impasse",
+    "quai",
+    "rua",
+    "boulevard",
 ]);
 
 /// Leading street keywords (`Calle Mayor`, `Via Roma`).
@@ -151,7 +166,9 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             _ => false,
         };
     let street_first = n <= 5 && i >= 2 && prev == b' ' && may_end_street_name(b, i - 1);
-    number_first || street_first
+    // A post office box number follows `Box ` (`PO Box 30555`).
+    let po_box = n <= 8 && i >= 2 && prev == b' ' && matches!(b[i - 2], b'x' | b'X');
+    number_first || street_first || po_box
 }
 
 /// Could the word ending at `e` be the last word of a street name, as [`street_first`] reads
@@ -174,11 +191,42 @@ fn may_end_street_name(b: &[u8], e: usize) -> bool {
 /// ADDRESS at the digit-run start `i` (number-first forms) or ending at it (street-first).
 pub(super) fn address_at(sc: &mut Scan<'_>, i: usize) {
     let b = sc.b;
-    if let Some((s, e)) = number_first(b, i).or_else(|| street_first(b, i)) {
+    let found = number_first(b, i)
+        .or_else(|| street_first(b, i))
+        .or_else(|| po_box(b, i));
+    if let Some((s, e)) = found {
         if e - s <= MAX_SPAN {
             sc.push(id::STREET_ADDRESS, s, e);
         }
     }
+}
+
+/// `PO Box 30555`, `P.O. Box 12, Salt Lake City, UT 84130`: a post office box, from its label
+/// to the number at `i` and the locality after it. A mailing address, as identifying as a
+/// street (HIPAA lists both).
+fn po_box(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let s = po_box_label(b, i)?;
+    let e = i + digit_run(b, i, 9);
+    (e - i <= 8 && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)).then(|| (s, tail(b, e)))
+}
+
+/// Where the label of a post office box ends just before `i` (`PO Box `, `P.O. Box `, `Post
+/// Office Box `, any case) starts.
+fn po_box_label(b: &[u8], i: usize) -> Option<usize> {
+    let head = b[..i].strip_suffix(b" ")?;
+    let head = head
+        .len()
+        .checked_sub(3)
+        .filter(|&k| head[k..].eq_ignore_ascii_case(b"box"))
+        .map(|k| &head[..k])?
+        .strip_suffix(b" ")?;
+    ["po", "p.o.", "p. o.", "post office"]
+        .iter()
+        .find_map(|label| {
+            let k = head.len().checked_sub(label.len())?;
+            let at_word_start = k == 0 || !head[k - 1].is_ascii_alphanumeric();
+            (head[k..].eq_ignore_ascii_case(label.as_bytes()) && at_word_start).then_some(k)
+        })
 }
 
 /// A byte that glues a number to what precedes it (a word, a decimal, an amount, a `#` id):
@@ -199,7 +247,10 @@ fn number_first(b: &[u8], i: usize) -> Option<(usize, usize)> {
     }
     // French order: number, street type, name words up to the comma.
     if let Some(we) = word(b, p) {
-        if !capitalised(b, p) && FR_TYPES.contains(&b[p..we]) {
+        let street_type = &b[p..we];
+        if FR_TYPES.contains(street_type)
+            && (!capitalised(b, p) || FR_TYPES_CAPITALISED.contains(street_type))
+        {
             let mut e = we;
             let mut named = false;
             let mut n = 0;
@@ -431,7 +482,7 @@ fn unit(b: &[u8], e: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::{corpus_cases, detect_only, id};
-    use super::{may_start, number_first, street_first};
+    use super::{may_start, number_first, po_box, street_first};
     use crate::redact::text::digit_run;
 
     fn addrs(s: &str) -> Vec<&str> {
@@ -459,6 +510,9 @@ mod tests {
                 "Bağdat Caddesi 23",
                 "1600 Amphitheatre Pkwy",
                 "23rd St 4",
+                "PO Box 30555",
+                "P.O. Box 105321",
+                "1200 Rue Sainte-Catherine O",
             ]
             .map(String::from),
         );
@@ -469,7 +523,10 @@ mod tests {
                 if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
                     continue;
                 }
-                if number_first(b, i).or_else(|| street_first(b, i)).is_some() {
+                let address = number_first(b, i)
+                    .or_else(|| street_first(b, i))
+                    .or_else(|| po_box(b, i));
+                if address.is_some() {
                     found += 1;
                     assert!(may_start(b, i, digit_run(b, i, 20)), "{t:?} at {i}");
                 }
@@ -537,6 +594,36 @@ mod tests {
             addrs("er Nørregade 12, 1165 København K. Ses"),
             ["Nørregade 12, 1165 København K"]
         );
+        // Canada: a province and its postal code; Quebec capitalises the French street type.
+        assert_eq!(
+            addrs("Ship to 350 Bay St, Toronto, ON M5H 2S6 please"),
+            ["350 Bay St, Toronto, ON M5H 2S6"]
+        );
+        assert_eq!(
+            addrs("New address: 1200 Rue Sainte-Catherine O, Montréal, QC H3B 1K9. Merci!"),
+            ["1200 Rue Sainte-Catherine O, Montréal, QC H3B 1K9"]
+        );
+    }
+
+    #[test]
+    fn post_office_boxes() {
+        assert_eq!(
+            addrs("Appeals: mail to PO Box 30555, Salt Lake City, UT 84130."),
+            ["PO Box 30555, Salt Lake City, UT 84130"]
+        );
+        assert_eq!(
+            addrs("P.O. Box 105321 and POST OFFICE BOX 991, Austin, TX 78701"),
+            ["P.O. Box 105321", "POST OFFICE BOX 991, Austin, TX 78701"]
+        );
+        for s in [
+            "the Xbox 360",
+            "a box 12 of screws",
+            "Inbox 3",
+            "HIPPO Box 12",
+            "PO Box 12a",
+        ] {
+            assert!(addrs(s).is_empty(), "{s}: {:?}", addrs(s));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The locality that may follow a street address: `, City, ST 12345`, `, City ST 12345`,
-//! `, City 1010`, `, London NW1 6XE`, `, 75002 Paris`, `, Meguro-ku, Tokyo 153-0063`. Split
-//! from [`super::address`], whose street grammar decides where the street ends; this module
-//! decides how far the city, state and postcode after it reach.
+//! `, City, ON M5H 2S6`, `, City 1010`, `, London NW1 6XE`, `, 75002 Paris`, `, Meguro-ku,
+//! Tokyo 153-0063`. Split from [`super::address`], whose street grammar decides where the
+//! street ends; this module decides how far the city, state and postcode after it reach.
 
 use super::address::{capitalised, word};
 
@@ -52,21 +52,48 @@ pub(super) fn locality(b: &[u8], e: usize) -> Option<usize> {
     None
 }
 
-/// A US state code at `p`, then its ZIP code (`TX 78701`); the state alone unless `need_zip`.
+/// Canada's provinces and territories.
+const PROVINCES: &[&str] = &[
+    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+];
+
+/// A US state code at `p`, then its ZIP code (`TX 78701`), or a Canadian province, then its
+/// postal code (`ON M5H 2S6`); the state or province alone unless `need_zip`.
 fn state_and_zip(b: &[u8], p: usize, need_zip: bool) -> Option<usize> {
     let st = b.get(p..p + 2)?;
-    if !STATES.iter().any(|s| s.as_bytes() == st)
-        || b.get(p + 2).is_some_and(u8::is_ascii_alphanumeric)
-    {
+    if b.get(p + 2).is_some_and(u8::is_ascii_alphanumeric) {
         return None;
     }
+    let code: fn(&[u8], usize) -> Option<usize> = if STATES.iter().any(|s| s.as_bytes() == st) {
+        zip
+    } else if PROVINCES.iter().any(|s| s.as_bytes() == st) {
+        canadian_postal_code
+    } else {
+        return None;
+    };
     let se = p + 2;
     if b.get(se) == Some(&b' ') {
-        if let Some(ze) = zip(b, se + 1) {
+        if let Some(ze) = code(b, se + 1) {
             return Some(ze);
         }
     }
     (!need_zip).then_some(se)
+}
+
+/// A Canadian postal code at `p`: `A1A 1A1`, or `A1A1A1`.
+fn canadian_postal_code(b: &[u8], p: usize) -> Option<usize> {
+    let letter = |q: usize| b.get(q).is_some_and(u8::is_ascii_uppercase);
+    let digit = |q: usize| b.get(q).is_some_and(u8::is_ascii_digit);
+    if !(letter(p) && digit(p + 1) && letter(p + 2)) {
+        return None;
+    }
+    let q = if b.get(p + 3) == Some(&b' ') {
+        p + 4
+    } else {
+        p + 3
+    };
+    let whole = digit(q) && letter(q + 1) && digit(q + 2);
+    (whole && !b.get(q + 3).is_some_and(u8::is_ascii_alphanumeric)).then_some(q + 3)
 }
 
 fn zip(b: &[u8], p: usize) -> Option<usize> {
