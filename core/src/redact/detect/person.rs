@@ -484,9 +484,21 @@ fn last_comma_first(b: &[u8], e: usize, cued: bool) -> Option<usize> {
     let mut toks = Vec::new();
     run(b, e + 2, &mut toks);
     let t = toks.first()?;
-    let end = toks.last()?.end;
-    // The next field follows: a line end, a separator, two spaces, or an upper-case label
-    // (`OYELARAN, FOLAKE MRN …`).
+    let mut end = toks.last()?.end;
+    // `GARCIA, MARIA L   MRN`: a middle initial without its dot (which `run` drops, as a
+    // letter alone may be anything) when the field ends after it.
+    let initial = b.get(end) == Some(&b' ')
+        && b.get(end + 1).is_some_and(u8::is_ascii_uppercase)
+        && !b.get(end + 2).is_some_and(u8::is_ascii_alphanumeric);
+    if initial && field_ends(b, end + 2) {
+        end += 2;
+    }
+    (!t.initial && (t.flags & FIRST != 0 || field_ends(b, end))).then_some(end)
+}
+
+/// A record's next field follows `end`: a line end, a separator, two spaces, or an upper-case
+/// label (`OYELARAN, FOLAKE MRN …`).
+fn field_ends(b: &[u8], end: usize) -> bool {
     let label_next = b.get(end) == Some(&b' ') && {
         let w = &b[end + 1..];
         let n = w.iter().take_while(|c| c.is_ascii_uppercase()).count();
@@ -494,13 +506,11 @@ fn last_comma_first(b: &[u8], e: usize, cued: bool) -> Option<usize> {
             && !w.get(n).is_some_and(u8::is_ascii_alphanumeric)
             && flags(&w[..n]) & STOP_WORD != 0
     };
-    let field_end = b
-        .get(end)
+    b.get(end)
         .is_none_or(|&c| matches!(c, b'\n' | b'\r' | b'|' | b'(' | b'/'))
         || b[end..].starts_with(b"  ")
         || b[end..].starts_with(b" /")
-        || label_next;
-    (!t.initial && (t.flags & FIRST != 0 || field_end)).then_some(end)
+        || label_next
 }
 
 /// `From: Tomás Herrera <tomas@…>`: a name followed by its bracketed address.
@@ -562,6 +572,10 @@ mod tests {
         );
         assert_eq!(people("Dear Dr. O'Connor, thanks"), ["O'Connor"]);
         assert_eq!(people("PATIENT: HARRIS, DEVON  MRN"), ["HARRIS, DEVON"]);
+        assert_eq!(
+            people("Patient: GARCIA, MARIA L   MRN: 00482913"),
+            ["GARCIA, MARIA L"]
+        );
         assert_eq!(people("PATIENT: MS JANE DOE"), ["JANE DOE"]);
         assert_eq!(people("RE: Alvarez, Teresa  DOB"), ["Alvarez, Teresa"]);
         assert_eq!(
