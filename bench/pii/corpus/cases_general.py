@@ -329,4 +329,16 @@ CASES = [
     C("email", "Hola ⟦PER|Carmen⟧, te envío los datos del cliente: ⟦PER|Javier Ortega Ruiz⟧, tel. ⟦PH|+34 912 345 678⟧, correo ⟦EM|javier.ortega@telefonica.es⟧. Saludos, ⟦PER|Pablo⟧"),
     C("chat", "Can you rewrite this reference letter? \"I have worked with ⟦PER|Samuel Osei⟧ for four years at Kumasi Tech; ⟦PER|Samuel⟧ is the most careful engineer I know.\" — ⟦PER|Linda Hartmann⟧, CTO"),
     C("chat", "Our office is on Martin Luther King Jr Blvd; the nearest station is Grand Central. The Johnson & Johnson and Morgan Stanley reports are attached.", neg=["PLACE_NAME"]),
+    # Held out (2026-11-30, second set): lab headers, referrals, pharmacy and insurance text,
+    # payments, international addresses and phone formats, secrets in configs; written and scored
+    # once before any change for them, then kept as written.
+    C("address-form", "Lieferadresse: ⟦PER|Jonas Weber⟧, ⟦ADDR|Musterstraße 12, 80331 München⟧. Telefon ⟦PH|+49 89 1234 5678⟧.", config={"profile": "general", "phone_region": "DE"}),
+    C("chat", "Please send the documents to our Rome office: ⟦ADDR|Via Nazionale 194, 00184 Roma⟧. Ask for ⟦PER|Francesca Conti⟧.", neg=[]),
+    C("chat", "New address for the invoice: ⟦ADDR|1200 Rue Sainte-Catherine O, Montréal, QC H3B 1K9⟧. Merci!"),
+    C("email", "Our Sydney office moved to ⟦ADDR|100 George St, Sydney NSW 2000⟧; the front desk is ⟦PH|+61 2 9374 4000⟧."),
+    C("bank-support", "Please pay supplier invoice 2024/0871 to ⟦IBAN|⟨iban NL compact⟩⟧ (BIC INGBNL2A), beneficiary ⟦PER|Sanne de Jong⟧.", neg=["ORDER_ID"]),
+    C("bank-support", "My Amex ⟦CC|⟨card amex space⟩⟧ was charged $49.99 by NETFLIX.COM; the card ending 1009 is a different one.", neg=["MEASUREMENT", "BARE_DOMAIN"]),
+    C("chat", "The gift card number 6035 3220 0112 4471 and the loyalty number 7001 2345 6789 012 are not credit cards, right?", neg=["ORDER_ID", "LUHN_FAIL"]),
+    C("chat", "Call me back on ⟦PH|+1.415.555.0132⟧ or on WhatsApp ⟦PH|+81 90-1234-5678⟧ — I'm in Tokyo until the 14th."),
+    C("hr", "Background check for ⟦PER|Trevor Nguyen⟧: SSN ⟦SSN|⟨ssn dash⟩⟧, previous address ⟦ADDR|5521 W Cermak Rd, Apt 2R, Cicero, IL 60804⟧.", neg=[]),
 ]

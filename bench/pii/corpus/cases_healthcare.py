@@ -308,4 +308,14 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("handoff", "SBAR handoff bed 12: Mr. ⟦PER|Harold Jennings⟧, 81M, s/p left hip ORIF POD2. Pain controlled on oxycodone 5 mg q4h PRN. Wife ⟦PER|Doris⟧ at bedside; she asked for an update from Dr. ⟦PER|Patel⟧. Family phone ⟦PH|517-555-0199⟧.", neg=["MEASUREMENT"]),
     C("portal-message", "Hi Dr. ⟦PER|Okonkwo⟧, this is ⟦PER|Grace Liu⟧ (DOB ⟦DOB|11/02/1987⟧). I've had a rash since starting amoxicillin on Monday. My pharmacy is CVS at ⟦ADDR|2140 Shattuck Ave, Berkeley, CA 94704⟧. Thanks, ⟦PER|Grace⟧"),
     C("transcript", "Summarize this telehealth visit:\nDr. ⟦PER|Morales⟧: Good morning, can you confirm your name and date of birth?\nPatient: ⟦PER|Kenji Watanabe⟧, ⟦DOB|April 9, 1971⟧.\nDr. ⟦PER|Morales⟧: Thanks. Any chest pain since we raised the metoprolol to 50 mg?\nPatient: No, just tired.", neg=["MEASUREMENT"]),
+    # Held out (2026-11-30, second set): lab headers, referrals, pharmacy and insurance text,
+    # payments, international addresses and phone formats, secrets in configs; written and scored
+    # once before any change for them, then kept as written.
+    C("lab-report", "LABORATORY REPORT\nPatient: ⟦PER|GARCIA, MARIA L⟧   MRN: ⟦MRN|00482913⟧   DOB: ⟦DOB|07/22/1949⟧   Sex: F\nOrdering: Dr. ⟦PER|S. Iyer⟧   Collected: 03/02/2024 07:45\nHbA1c 7.9 % (H)   LDL 131 mg/dL", neg=["MEASUREMENT", "NON_DOB_DATE"]),
+    C("referral", "Re: Mr. ⟦PER|Ian Fletcher⟧ (DOB ⟦DOB|2 Feb 1980⟧)\nDear Dr. ⟦PER|Whitaker⟧,\nThank you for seeing this 44-year-old man with recurrent gout. He lives at ⟦ADDR|14 Elm Grove, Leeds LS6 2AB⟧ and can be reached on ⟦PH|0113 496 0321⟧.", config={"profile": "healthcare", "phone_region": "GB"}),
+    C("pharmacy", "Rx refill request from ⟦PER|Emma Lindqvist⟧, DOB ⟦DOB|1990-11-03⟧, MRN ⟦MRN|A00981234⟧: sertraline 50 mg, #30. Pharmacy callback ⟦PH|(212) 555-0187⟧ ext. 204.", neg=["MEASUREMENT"]),
+    C("insurance", "Claim 2024-558812 denied. Subscriber: ⟦PER|Linda Park⟧, member since 2019, DOB ⟦DOB|May 30, 1962⟧. Appeal by fax to ⟦PH|1-800-555-0199⟧ or mail to ⟦ADDR|PO Box 30555, Salt Lake City, UT 84130⟧.", neg=["ORDER_ID"]),
+    C("clinical-note", "Pt seen with husband (⟦PER|Raúl⟧). Hx of Graves' disease, on methimazole 10 mg. Pt's sister Dr. ⟦PER|Inés Navarro⟧ is her emergency contact: ⟦PH|+34 600 123 456⟧.", neg=["EPONYM", "MEASUREMENT"]),
+    C("patient-portal", "Subject: billing question\nI was charged twice for my 3/12 visit (account 88213-4). Card on file: ⟦CC|⟨card mc space⟩⟧. Please refund one. – ⟦PER|Deshawn Carter⟧, DOB ⟦DOB|9/14/1985⟧", neg=["ORDER_ID", "NON_DOB_DATE"]),
+    C("clinical-note", "Apgar 8/9. Baby boy born 04:12 to mother ⟦PER|Keiko Tanaka⟧ (MRN ⟦MRN|7730112⟧). Cord gas normal; Ballard score 38 weeks.", neg=["EPONYM", "MEASUREMENT"]),
 ]

@@ -454,4 +454,16 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("chat", "The deploy failed with InvalidClientTokenId for ⟦KEY|AKIA2E0A8F3B244C9986⟧ in eu-west-1; who rotated it? Ping ⟦PER|Diego Fernández⟧."),
     C("chat", "Our Grafana dashboard shows p99 at 1450 ms after upgrading Envoy to 1.29.1; the pods in us-east-1 are fine. Should I bump max_connections from 1024 to 4096?", neg=["VERSION", "MEASUREMENT"]),
     C("chat", "Explain the Gauss-Newton method and how Levenberg-Marquardt improves on it; compare with the Nelder-Mead simplex.", neg=["EPONYM"]),
+    # Held out (2026-11-30, second set): lab headers, referrals, pharmacy and insurance text,
+    # payments, international addresses and phone formats, secrets in configs; written and scored
+    # once before any change for them, then kept as written.
+    C("config", "# .env for staging — do not commit\nDATABASE_URL=⟦URL|postgres://app:Xk92mLq7@db.staging.internal:5432/orders⟧\nSTRIPE_SECRET_KEY=⟦KEY|sk_live_⟨alnum 24⟩⟧\nSLACK_BOT_TOKEN=⟦KEY|xoxb-⟨digits 12⟩-⟨digits 13⟩-⟨alnum 24⟩⟧\nLOG_LEVEL=debug"),
+    C("stack-trace", "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='⟦IP|10.12.0.7⟧', port=8443): Max retries exceeded with url: /v2/charge (Caused by NewConnectionError: [Errno 111] Connection refused)", neg=["TECH_TERM"]),
+    C("log", "Jan 12 03:14:07 web-3 sshd[21944]: Failed password for invalid user admin from ⟦IP|2001:db8:4f1::1a2b⟧ port 51122 ssh2\nJan 12 03:14:09 web-3 sshd[21944]: Accepted publickey for deploy from ⟦IP|192.0.2.44⟧ port 50110", neg=["VERSION"]),
+    C("chat", "Why does `curl -H \"Authorization: Bearer ⟦KEY|⟨jwt⟩⟧\" ⟦URL|https://api.acme.dev/v1/me⟧` return 401 when the token is fresh?"),
+    C("chat", "Our GitHub Action fails at checkout; the PAT is ⟦KEY|ghp_⟨alnum 36⟩⟧ and it has repo scope. Node 20.11.1, runner ubuntu-22.04.", neg=["VERSION"]),
+    C("json-blob", "{\"event\":\"user.updated\",\"user\":{\"id\":884213,\"email\":\"⟦EM|m.rossi+billing@studiorossi.it⟧\",\"phone\":\"⟦PH|+39 06 6982 1234⟧\",\"ip\":\"⟦IP|93.184.216.34⟧\"},\"ts\":1709251200}", neg=["EPOCH"]),
+    C("chat", "The build hash is 9f86d081884c7d659a2feaa0c55ad015 and the image is registry.acme.io/api@sha256:⟨hex 64⟩; version 3.12.4.1 of the agent is pinned.", neg=["HEX_ID", "AT_SIGN", "VERSION", "BARE_DOMAIN"]),
+    C("chat", "Set the Google Maps key to ⟦KEY|AIza⟨alnum 35 -_⟩⟧ in local.properties, not YOUR_API_KEY.", neg=["PLACEHOLDER_KEY", "FILE_NAME"]),
+    C("ticket", "Customer reports that the webhook from ⟦IP|54.187.174.169⟧ is rejected by our WAF; their contact is ⟦PER|Oluwadamilare Bello⟧ (⟦EM|dami@payfast.ng⟧).", neg=[]),
 ]
