@@ -165,10 +165,12 @@ pub(super) fn may_start(b: &[u8], i: usize, n: usize) -> bool {
             }
             _ => false,
         };
-    let street_first = n <= 5 && i >= 2 && prev == b' ' && may_end_street_name(b, i - 1);
-    // A post office box number follows `Box ` (`PO Box 30555`).
-    let po_box = n <= 8 && i >= 2 && prev == b' ' && matches!(b[i - 2], b'x' | b'X');
-    number_first || street_first || po_box
+    // A post office box number follows `Box ` (`PO Box 30555`): one byte to test, before the
+    // call that reads the word before a street-first number.
+    number_first
+        || (i >= 2
+            && prev == b' '
+            && ((n <= 8 && b[i - 2] | 0x20 == b'x') || (n <= 5 && may_end_street_name(b, i - 1))))
 }
 
 /// Could the word ending at `e` be the last word of a street name, as [`street_first`] reads
