@@ -8,10 +8,13 @@ use crate::redact::text::{byte_table, has_phrase, tokens_before, Tok, WordMap};
 use std::sync::OnceLock;
 
 /// Titles (`Dr.`, `Mme`): the strongest cue, the only one that admits a name followed by `'s`.
+/// Not the Italian `Sig.`: code is full of `sig: Signature` and `sig: Signal`.
 #[rustfmt::skip]
 const TITLES: &[&[&str]] = &[
     &["dr"], &["mr"], &["mrs"], &["ms"], &["mx"], &["miss"], &["prof"], &["mme"], &["mlle"],
     &["herr"], &["frau"], &["sr"], &["sra"], &["señor"], &["señora"], &["sir"], &["dame"],
+    &["monsieur"], &["madame"], &["mademoiselle"], &["srta"], &["sig", "ra"], &["dott"],
+    &["dott", "ssa"], &["dhr"], &["mevr"],
 ];
 
 /// Roles and relations: a following name is taken when it has two tokens or a known name.
@@ -41,7 +44,9 @@ const ROLES: &[&[&str]] = &[
 const SIGN_OFFS: &[&[&str]] = &[
     &["thanks"], &["thank", "you"], &["best"], &["regards"], &["cheers"], &["sincerely"],
     &["bientôt"], &["cordialement"], &["saludos"], &["grüße"], &["gruß"], &["groeten"], &["love"],
-    &["so", "much"], &["very", "much"], &["a", "lot"],
+    &["so", "much"], &["very", "much"], &["a", "lot"], &["grüßen"], &["groet"], &["atentamente"],
+    &["saluti"], &["merci"], &["danke"], &["gracias"], &["grazie"], &["obrigado"], &["obrigada"],
+    &["bedankt"],
 ];
 
 /// Prepositions and header words: the name must look like one (a known given name first).
@@ -66,7 +71,8 @@ const LABELS: &[&[&str]] = &[
 #[rustfmt::skip]
 const STRONG: &[&[&str]] = &[
     &["hi"], &["hello"], &["hey"], &["dear"], &["bonjour"], &["hej"], &["hola"], &["ciao"],
-    &["congrats"], &["my", "name", "is"],
+    &["hallo"], &["olá"], &["salut"], &["buongiorno"], &["estimado"], &["estimada"],
+    &["prezado"], &["prezada"], &["querido"], &["querida"], &["congrats"], &["my", "name", "is"],
     &["name", "is"], &["i", "m"], &["i", "am"], &["patient"], &["pt"], &["paciente"],
 ];
 
@@ -487,6 +493,19 @@ mod tests {
         assert!(people("Docker said the image was not found.").is_empty());
         assert!(people("The Rust Book says to use match.").is_empty());
         assert!(people("Emily is on leave; Emily's laptop").is_empty());
+    }
+
+    #[test]
+    fn titles_greetings_and_sign_offs_in_other_languages() {
+        assert_eq!(people("Bonjour Monsieur Dupont,"), ["Dupont"]);
+        assert_eq!(
+            people("Gentile Sig.ra Ferrari, il Dott. Bianchi e la Dott.ssa Conti"),
+            ["Ferrari", "Bianchi", "Conti"]
+        );
+        assert_eq!(people("Hallo Tobias, danke!"), ["Tobias"]);
+        assert_eq!(people("Estimada Lucía: gracias"), ["Lucía"]);
+        assert_eq!(people("Obrigado pela ajuda.\nMerci,\nClaire"), ["Claire"]);
+        assert_eq!(people("Verwijzing: mevr. Anouk de Wit"), ["Anouk de Wit"]);
     }
 
     #[test]

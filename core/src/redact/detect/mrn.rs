@@ -1,8 +1,9 @@
 //! MEDICAL_RECORD_NUMBER: an identifier with at least five digits (`00482913`, `H0093847`,
 //! `PT-0049211`, `MRN00771239`) right after an MRN label: `MRN`, `MR#`, `Med Rec #`,
-//! `Medical Record Number`, `Chart #`, `chart=`, `Patient ID`, or a JSON key/system naming
-//! `mrn`. HL7 `^MR` identifiers are read in [`super::table`]; tenant formats come from the
-//! config's `custom` patterns.
+//! `Medical Record Number`, `Chart #`, `chart=`, `Patient ID` (and in clinical text `NHC`,
+//! `IPP`, `Pat.-Nr.`, `cartella clinica`), or a JSON key/system naming `mrn`. HL7 `^MR`
+//! identifiers are read in [`super::table`]; tenant formats come from the config's `custom`
+//! patterns.
 
 use super::phrases::{label_after_fillers, Phrases};
 use super::Scan;
@@ -28,6 +29,15 @@ static CLINICAL_LABELS: Phrases = Phrases::new(&[
     &["hospital", "number"],
     &["record", "number"],
     &["unit", "number"],
+    // Spanish, French, German, Italian and Portuguese records.
+    &["nhc"],
+    &["historia", "clínica"],
+    &["ipp"],
+    &["patientennummer"],
+    &["pat", "nr"],
+    &["fallnummer"],
+    &["cartella", "clinica"],
+    &["prontuário"],
 ]);
 
 /// How far before the identifier its label is looked for.
@@ -35,7 +45,7 @@ const LABEL_WINDOW: usize = 40;
 
 /// Words allowed between the label and the identifier.
 static FILLER: WordList = WordList::new(&[
-    "#", "no", "number", "num", "nbr", "is", "id", "value", "text",
+    "#", "no", "number", "num", "nbr", "is", "id", "value", "text", "nr",
 ]);
 
 fn is_filler(b: &[u8], t: Tok) -> bool {
@@ -137,6 +147,24 @@ mod tests {
             mrns("{\"type\":{\"text\":\"MRN\"},\"value\":\"A7781230\"}"),
             ["A7781230"]
         );
+    }
+
+    #[test]
+    fn clinical_labels_in_other_languages() {
+        assert_eq!(
+            mrns("Informe: paciente José Luis Herrera, NHC 00734521. Alergia"),
+            ["00734521"]
+        );
+        assert_eq!(
+            mrns("Pat.-Nr.: 4471902, Fallnummer 20240042, IPP : 88412345"),
+            ["4471902", "20240042", "88412345"]
+        );
+        assert_eq!(
+            mrns("numero cartella clinica 77120034; historia clínica 5532109"),
+            ["77120034", "5532109"]
+        );
+        // Outside clinical text those words label nothing.
+        assert!(detect_in(Profile::General, "IPP 88412345", id::MRN).is_empty());
     }
 
     #[test]

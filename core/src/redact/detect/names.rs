@@ -345,6 +345,9 @@ const STOP: &[&str] = &[
     "of", "is", "be", "we", "he", "she", "they", "you", "me", "my", "if", "or", "so", "as", "by",
     "has", "have", "had", "been", "was", "were", "are", "does", "did",
     "file", "line", "traceback", "exception", "error", "caused",
+    // Openings of letters in other languages that a title follows (`Gentile Sig.ra Ferrari`,
+    // `Egregio Dott. Bianchi`, `Sehr geehrter Herr`).
+    "gentile", "egregio", "egregia", "sehr",
     // Button and menu labels, which follow `name:` in UI code (`name: 'Abort'`); those that
     // are also surnames (Close, Save, Show, View) are left to the gazetteer.
     "abort", "cancel", "retry", "ignore", "overwrite", "skip", "submit", "continue", "apply",
