@@ -341,4 +341,15 @@ CASES = [
     C("chat", "The gift card number 6035 3220 0112 4471 and the loyalty number 7001 2345 6789 012 are not credit cards, right?", neg=["ORDER_ID", "LUHN_FAIL"]),
     C("chat", "Call me back on ⟦PH|+1.415.555.0132⟧ or on WhatsApp ⟦PH|+81 90-1234-5678⟧ — I'm in Tokyo until the 14th."),
     C("hr", "Background check for ⟦PER|Trevor Nguyen⟧: SSN ⟦SSN|⟨ssn dash⟩⟧, previous address ⟦ADDR|5521 W Cermak Rd, Apt 2R, Cicero, IL 60804⟧.", neg=[]),
+    # Held out (2026-11-30, third set): German, French, Spanish, Italian, Portuguese and Dutch
+    # messages; written and scored once before any change for them, then kept as written.
+    C("email", "Sehr geehrte Frau ⟦PER|Müller⟧,\nvielen Dank für Ihre Bestellung 4711-2024. Die Lieferung erfolgt an ⟦ADDR|Bahnhofstraße 21, 8001 Zürich⟧.\nMit freundlichen Grüßen\n⟦PER|Thomas Keller⟧", neg=["ORDER_ID"]),
+    C("email", "Bonjour Monsieur ⟦PER|Dupont⟧,\nVotre IBAN ⟦IBAN|⟨iban FR grouped⟩⟧ a bien été enregistré. Pour toute question, appelez le ⟦PH|+33 6 12 34 56 78⟧.\nCordialement,\n⟦PER|Claire Martin⟧"),
+    C("email", "Estimado Sr. ⟦PER|García⟧:\nLe escribimos en relación con su pedido. Puede responder a ⟦EM|atencion@tiendaonline.es⟧ o llamar al ⟦PH|+34 911 23 45 67⟧.\nAtentamente,\n⟦PER|Lucía Fernández⟧"),
+    C("chat", "Can you translate this into English? \"Prezado ⟦PER|João Silva⟧, seu cartão final 4321 foi bloqueado. Ligue para ⟦PH|+55 11 3003 1234⟧.\"", neg=["ORDER_ID"]),
+    C("hr", "Nuovo dipendente: ⟦PER|Alessandro Greco⟧, nato il ⟦DOB|21/09/1993⟧, residente in ⟦ADDR|Via Garibaldi 27, 10122 Torino⟧. IBAN ⟦IBAN|⟨iban IT grouped⟩⟧."),
+    C("form", "Naam: ⟦PER|Sanne Visser⟧\nAdres: ⟦ADDR|Prinsengracht 263, 1016 GV Amsterdam⟧\nE-mail: ⟦EM|sanne.visser@ziggo.nl⟧\nTelefoon: ⟦PH|06 12345678⟧", config={"profile": "general", "phone_region": "NL"}),
+    C("chat", "Die Firma Müller & Söhne GmbH aus Stuttgart hat die Rechnung RE-2024-0815 noch nicht bezahlt.", neg=["ORDER_ID"]),
+    C("chat", "Le théorème de Bézout et la méthode de Newton sont au programme; la salle Pasteur est réservée.", neg=["EPONYM"]),
+    C("email", "Hej ⟦PER|Erik⟧,\ntack för mötet! Skicka fakturan till ⟦EM|ekonomi@nordbygg.se⟧.\nMvh ⟦PER|Karin Lindberg⟧"),
 ]

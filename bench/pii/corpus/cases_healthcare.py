@@ -318,4 +318,11 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("clinical-note", "Pt seen with husband (⟦PER|Raúl⟧). Hx of Graves' disease, on methimazole 10 mg. Pt's sister Dr. ⟦PER|Inés Navarro⟧ is her emergency contact: ⟦PH|+34 600 123 456⟧.", neg=["EPONYM", "MEASUREMENT"]),
     C("patient-portal", "Subject: billing question\nI was charged twice for my 3/12 visit (account 88213-4). Card on file: ⟦CC|⟨card mc space⟩⟧. Please refund one. – ⟦PER|Deshawn Carter⟧, DOB ⟦DOB|9/14/1985⟧", neg=["ORDER_ID", "NON_DOB_DATE"]),
     C("clinical-note", "Apgar 8/9. Baby boy born 04:12 to mother ⟦PER|Keiko Tanaka⟧ (MRN ⟦MRN|7730112⟧). Cord gas normal; Ballard score 38 weeks.", neg=["EPONYM", "MEASUREMENT"]),
+    # Held out (2026-11-30, third set): German, French, Spanish, Italian, Portuguese and Dutch
+    # messages; written and scored once before any change for them, then kept as written.
+    C("clinical-note", "Arztbrief: Patientin ⟦PER|Sabine Krüger⟧, geb. ⟦DOB|03.05.1971⟧, wohnhaft ⟦ADDR|Lindenstraße 8, 04109 Leipzig⟧. Diagnose: Morbus Crohn, ED 2015.", neg=["EPONYM"]),
+    C("clinical-note", "Compte rendu : Mme ⟦PER|Nathalie Rousseau⟧, née le ⟦DOB|12 mars 1984⟧, hospitalisée pour pneumopathie. Médecin traitant : Dr ⟦PER|Lambert⟧, tél. ⟦PH|01 42 34 56 78⟧.", config={"profile": "healthcare", "phone_region": "FR"}),
+    C("clinical-note", "Informe: paciente ⟦PER|José Luis Herrera⟧, fecha de nacimiento ⟦DOB|5 de mayo de 1990⟧, NHC ⟦MRN|00734521⟧. Alergia a penicilina.", neg=[]),
+    C("chat", "Translate for the patient: \"Gentile Sig.ra ⟦PER|Ferrari⟧, il suo appuntamento con il Dott. ⟦PER|Bianchi⟧ è confermato per lunedì alle 9:30.\"", neg=["NON_DOB_DATE"]),
+    C("referral", "Verwijzing: dhr. ⟦PER|Pieter Bakker⟧ (geboortedatum ⟦DOB|14-07-1958⟧), BSN bekend bij huisarts ⟦PER|Van Dijk⟧. Tel. ⟦PH|+31 20 555 0123⟧.", config={"profile": "healthcare", "phone_region": "NL"}),
 ]

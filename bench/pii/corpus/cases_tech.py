@@ -466,4 +466,9 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("chat", "The build hash is 9f86d081884c7d659a2feaa0c55ad015 and the image is registry.acme.io/api@sha256:⟨hex 64⟩; version 3.12.4.1 of the agent is pinned.", neg=["HEX_ID", "AT_SIGN", "VERSION", "BARE_DOMAIN"]),
     C("chat", "Set the Google Maps key to ⟦KEY|AIza⟨alnum 35 -_⟩⟧ in local.properties, not YOUR_API_KEY.", neg=["PLACEHOLDER_KEY", "FILE_NAME"]),
     C("ticket", "Customer reports that the webhook from ⟦IP|54.187.174.169⟧ is rejected by our WAF; their contact is ⟦PER|Oluwadamilare Bello⟧ (⟦EM|dami@payfast.ng⟧).", neg=[]),
+    # Held out (2026-11-30, third set): German, French, Spanish, Italian, Portuguese and Dutch
+    # messages; written and scored once before any change for them, then kept as written.
+    C("support-ticket", "Bonjour, je n'arrive plus à me connecter depuis la mise à jour 4.2. Mon identifiant est ⟦EM|c.moreau@free.fr⟧ et l'erreur vient de ⟦IP|82.64.121.7⟧. Merci, ⟦PER|Camille Moreau⟧", neg=["VERSION"]),
+    C("support-ticket", "Hallo zusammen, der Build auf dem Jenkins-Server bricht seit gestern ab (Exit-Code 137). Logs unter ⟦URL|https://ci.example.de/job/backend/1423/console⟧. Gruß, ⟦PER|Tobias⟧", neg=["TECH_TERM"]),
+    C("chat", "Olá, meu token de acesso é ⟦KEY|ghp_⟨alnum 36⟩⟧ e o push continua falhando. Obrigado, ⟦PER|Rafael Lima⟧"),
 ]
