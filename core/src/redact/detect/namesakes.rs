@@ -1,10 +1,11 @@
 //! Runs of capitalised words that read as a name but name something else: a job title
 //! (`Hiring Manager`), a place named after someone (`Henry Ford Hospital`), an AI model
 //! (`Claude Sonnet`, `Gemma 2B`), a firm (`Morgan Stanley`, `Ernst & Young`, `Ellis & Grant,
-//! Inc.`), code (`Span::call_site`, `HttpError`, `*Val`), or a method named after its
-//! inventor (`Monte Carlo simulation`). PERSON asks here after it has read a
-//! run: [`names_something_else`] before it weighs the cues, so each of those vetoes holds under
-//! any cue; [`names_a_term`] after, as a strong cue wins over a term.
+//! Inc.`), a fictional character (`Harry Potter`), code (`Span::call_site`, `HttpError`,
+//! `*Val`), or a method named after its inventor (`Monte Carlo simulation`). PERSON asks here
+//! after it has read a run: [`names_something_else`] before it weighs the cues, so each of
+//! those vetoes holds under any cue; [`names_a_term`] and [`names_a_firm_or_a_character`]
+//! after, as a strong cue wins over a term (people bear those names too).
 
 use super::cues::is_role_word;
 use super::names::FIRST;
@@ -16,7 +17,6 @@ pub(super) fn names_something_else(b: &[u8], i: usize, toks: &[NameTok], end: us
     (role_follows(b, end) && toks.iter().all(|t| t.flags & FIRST == 0))
         || place_follows(b, end)
         || names_a_model(b, toks, end)
-        || names_a_firm(b, i, toks, end)
         || in_code(b, i, end)
         || toks.iter().any(|t| code_name(&b[t.start..t.end]))
 }
@@ -51,15 +51,23 @@ fn names_a_model(b: &[u8], toks: &[NameTok], end: usize) -> bool {
     }
 }
 
-/// The run `b[i..end]` (read as `toks`) names a firm, not a person: it opens with a firm's
-/// name that reads as a given name and a surname (`Morgan Stanley`, `Wells Fargo Advisors`), it
-/// is one half of a firm's name joined by `&` or "and" (`Ernst & Young`, `Johnson &
-/// Johnson`), or a company form follows it or its partner (`Ellis & Grant, Inc.`). Banking and
-/// support prompts name such firms all the time.
-fn names_a_firm(b: &[u8], i: usize, toks: &[NameTok], end: usize) -> bool {
+/// The run `b[i..end]` (read as `toks`) names a firm or a fictional character, not a person:
+/// it opens with a firm's name that reads as a given name and a surname (`Morgan Stanley`,
+/// `Wells Fargo Advisors`) or is a famous character's (`Harry Potter`, `Forrest Gump`), it is
+/// one half of a firm's name joined by `&` or "and" (`Ernst & Young`, `Johnson & Johnson`), or
+/// a company form follows it or its partner (`Ellis & Grant, Inc.`). Banking and support
+/// prompts name such firms all the time, and creative ones such characters. PERSON asks after
+/// weighing the cues, as a term: people bear these names too (`Patient: Charlie Brown`).
+pub(super) fn names_a_firm_or_a_character(
+    b: &[u8],
+    i: usize,
+    toks: &[NameTok],
+    end: usize,
+) -> bool {
     let word = |t: &NameTok| &b[t.start..t.end];
     if let [first, last, ..] = toks {
-        if is_firm(word(first), word(last)) {
+        let (first, last) = (word(first), word(last));
+        if is_firm(first, last) || pair_in(CHARACTERS, first, last) {
             return true;
         }
     }
@@ -127,7 +135,12 @@ static COMPANY_FORMS: WordList = WordList::new(&[
 /// `a b` or `a & b` is a firm named like one person or two (`Morgan Stanley`, `Ernst &
 /// Young`), any case.
 fn is_firm(a: &[u8], b: &[u8]) -> bool {
-    FIRMS
+    pair_in(FIRMS, a, b)
+}
+
+/// `(a, b)` is one of `pairs`, any case.
+fn pair_in(pairs: &[(&str, &str)], a: &[u8], b: &[u8]) -> bool {
+    pairs
         .iter()
         .any(|(x, y)| a.eq_ignore_ascii_case(x.as_bytes()) && b.eq_ignore_ascii_case(y.as_bytes()))
 }
@@ -139,6 +152,21 @@ const FIRMS: &[(&str, &str)] = &[
     ("merrill", "lynch"), ("edward", "jones"), ("raymond", "james"), ("dean", "witter"),
     ("ernst", "young"), ("arthur", "andersen"), ("grant", "thornton"), ("baker", "mckenzie"),
     ("allen", "overy"), ("booz", "allen"), ("marsh", "mclennan"), ("jones", "day"),
+];
+
+/// Fictional characters whose names the gazetteer reads as people's and whom prompts name as
+/// often as the works ("books like Harry Potter", "a story in the style of Sherlock Holmes").
+#[rustfmt::skip]
+const CHARACTERS: &[(&str, &str)] = &[
+    ("harry", "potter"), ("hermione", "granger"), ("ron", "weasley"), ("anna", "karenina"),
+    ("forrest", "gump"), ("jane", "eyre"), ("oliver", "twist"), ("david", "copperfield"),
+    ("tom", "sawyer"), ("huckleberry", "finn"), ("sherlock", "holmes"), ("james", "bond"),
+    ("jason", "bourne"), ("indiana", "jones"), ("luke", "skywalker"), ("han", "solo"),
+    ("peter", "parker"), ("bruce", "wayne"), ("clark", "kent"), ("tony", "stark"),
+    ("mary", "poppins"), ("willy", "wonka"), ("charlie", "brown"), ("homer", "simpson"),
+    ("bart", "simpson"), ("atticus", "finch"), ("holden", "caulfield"), ("elizabeth", "bennet"),
+    ("jay", "gatsby"), ("walter", "white"), ("tony", "soprano"), ("jon", "snow"),
+    ("frodo", "baggins"), ("bilbo", "baggins"), ("peter", "pan"), ("robin", "hood"),
 ];
 
 /// A model version follows the word ending at `end`: a space, one or two digits, an optional
@@ -323,7 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn firms_named_like_people_are_not_people() {
+    fn firms_and_characters_named_like_people_are_not_people() {
         // Each of these gave a PERSON before: a given name and a surname of the gazetteer,
         // a person's verb, or "and"/`&` between two given names.
         for s in [
@@ -336,10 +364,22 @@ mod tests {
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));
         }
+        // Nor are famous characters.
+        for s in [
+            "Recommend books like Anna Karenina and Harry Potter, or movies like Forrest Gump.",
+            "Write it in the style of Sherlock Holmes; Peter Pan and Robin Hood are fine too.",
+        ] {
+            assert!(people(s).is_empty(), "{s}: {:?}", people(s));
+        }
         // People with the same names still are.
         assert_eq!(
             people("Grant Ellis said the audit is done"),
             ["Grant Ellis"]
+        );
+        assert_eq!(people("Harry Porter said so"), ["Harry Porter"]);
+        assert_eq!(
+            people("Patient: Charlie Brown, 8 y/o. Dear Morgan Stanley,"),
+            ["Charlie Brown", "Morgan Stanley"]
         );
         assert_eq!(people("Ernst and Hannah said so"), ["Ernst", "Hannah"]);
     }

@@ -33,7 +33,7 @@ use super::names::{
     flags, is_arabic_article, is_first, maybe_first, maybe_first_hashed, stop_hashed, word_flags,
     Fx, FIRST, LAST, NAMESAKE, PLACE, STOP_WORD,
 };
-use super::namesakes::{names_a_term, names_something_else};
+use super::namesakes::{names_a_firm_or_a_character, names_a_term, names_something_else};
 use super::table::column_is;
 use super::{Scan, MAX_REACH};
 use crate::redact::entity::id;
@@ -380,7 +380,8 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
         || mentioned(b, i, end);
     sc.toks = cue_toks;
 
-    if (possessive_after(b, i, end) && !title) || (names_a_term(b, end) && !(strong || role)) {
+    let names_a_thing = || names_a_term(b, end) || names_a_firm_or_a_character(b, i, toks, end);
+    if (possessive_after(b, i, end) && !title) || (!(strong || role) && names_a_thing()) {
         return;
     }
     let last_known = toks.len() > 1 && toks[toks.len() - 1].flags & LAST != 0;
