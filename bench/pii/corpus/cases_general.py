@@ -352,4 +352,15 @@ CASES = [
     C("chat", "Die Firma Müller & Söhne GmbH aus Stuttgart hat die Rechnung RE-2024-0815 noch nicht bezahlt.", neg=["ORDER_ID"]),
     C("chat", "Le théorème de Bézout et la méthode de Newton sont au programme; la salle Pasteur est réservée.", neg=["EPONYM"]),
     C("email", "Hej ⟦PER|Erik⟧,\ntack för mötet! Skicka fakturan till ⟦EM|ekonomi@nordbygg.se⟧.\nMvh ⟦PER|Karin Lindberg⟧"),
+    # Held out (2026-11-30, fourth set): negative-heavy prompts (vitals, versions, tickers,
+    # recipes, trips, books); written and scored once before any change for them, then kept.
+    C("chat", "Recommend books like The Great Gatsby, Anna Karenina and Harry Potter for a 14-year-old; also movies like Forrest Gump.", neg=["PLACE_NAME"]),
+    C("chat", "Plan a 5-day trip: Lisbon, Porto, then Sevilla; flights TP 1234 and IB 3108, hotels under €150 a night.", neg=["PLACE_NAME", "ORDER_ID", "MEASUREMENT"]),
+    C("chat", "Recipe: 250 g flour, 2 eggs, 180 ml milk, bake at 180 °C for 25 min. Serves 4. From ⟦PER|Julia Child⟧'s cookbook, page 112.", neg=["MEASUREMENT"]),
+    C("chat", "Who won the 1998 World Cup final 3-0 at the Stade de France, and who scored for France? ⟦PER|Zinedine Zidane⟧ scored twice.", neg=["PLACE_NAME"]),
+    C("chat", "AAPL closed at 189.84, MSFT at 415.26, and the S&P 500 gained 1.2% on 2024-03-14; my order #55120944 filled at 10:31:07.", neg=["MEASUREMENT", "ORDER_ID", "NON_DOB_DATE"]),
+    C("chat", "My flight UA 872 departs SFO gate G12 at 23:55 on Mar 3, seat 34K, confirmation KX7PQ2; the ticket number is 0162345678901.", neg=["ORDER_ID", "NON_DOB_DATE"]),
+    C("chat", "Write a product description for the Jordan 1 Retro High, the Stanley Quencher 40 oz and the Dyson V15 Detect.", neg=["TECH_TERM", "MEASUREMENT"]),
+    C("chat", "Ship it to Georgia or Virginia? The warehouse in Austin handles orders 10001-19999 and Charlotte the rest.", neg=["PLACE_NAME", "ORDER_ID"]),
+    C("email", "Hi team, the Q3 all-hands is on 09/26 at 10:00 PT in Room 4B; dial-in ⟦PH|1-888-555-0100⟧, passcode 774 219#. Thanks, ⟦PER|Rebecca⟧", neg=["NON_DOB_DATE"]),
 ]

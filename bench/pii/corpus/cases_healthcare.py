@@ -325,4 +325,10 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("clinical-note", "Informe: paciente ⟦PER|José Luis Herrera⟧, fecha de nacimiento ⟦DOB|5 de mayo de 1990⟧, NHC ⟦MRN|00734521⟧. Alergia a penicilina.", neg=[]),
     C("chat", "Translate for the patient: \"Gentile Sig.ra ⟦PER|Ferrari⟧, il suo appuntamento con il Dott. ⟦PER|Bianchi⟧ è confermato per lunedì alle 9:30.\"", neg=["NON_DOB_DATE"]),
     C("referral", "Verwijzing: dhr. ⟦PER|Pieter Bakker⟧ (geboortedatum ⟦DOB|14-07-1958⟧), BSN bekend bij huisarts ⟦PER|Van Dijk⟧. Tel. ⟦PH|+31 20 555 0123⟧.", config={"profile": "healthcare", "phone_region": "NL"}),
+    # Held out (2026-11-30, fourth set): negative-heavy prompts (vitals, versions, tickers,
+    # recipes, trips, books); written and scored once before any change for them, then kept.
+    C("clinical-note", "BP 132/84, HR 76, RR 16, T 36.8, SpO2 98% RA. Wt 82.4 kg, BMI 27.1. Labs 2024-02-11: WBC 7.2, Hgb 13.9, Plt 245, INR 1.1. ICD-10 E11.9, CPT 99214. Next visit 04/15/2024.", neg=["MEASUREMENT", "CLINICAL_CODE", "NON_DOB_DATE"]),
+    C("chat", "What is the difference between Addison's disease and Cushing's syndrome? Also explain the Glasgow Coma Scale and the Babinski sign.", neg=["EPONYM"]),
+    C("clinical-note", "Lot number 4471902A, NDC 0093-7424-56, expires 11/2026. Vial 2 of 3 given IM to L deltoid at 10:42.", neg=["CLINICAL_CODE", "ORDER_ID", "MEASUREMENT"]),
+    C("chat", "Summarise the Framingham Heart Study and the Nurses' Health Study findings on statins, in 200 words.", neg=["EPONYM", "PLACE_NAME"]),
 ]

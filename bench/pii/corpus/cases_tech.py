@@ -471,4 +471,14 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("support-ticket", "Bonjour, je n'arrive plus à me connecter depuis la mise à jour 4.2. Mon identifiant est ⟦EM|c.moreau@free.fr⟧ et l'erreur vient de ⟦IP|82.64.121.7⟧. Merci, ⟦PER|Camille Moreau⟧", neg=["VERSION"]),
     C("support-ticket", "Hallo zusammen, der Build auf dem Jenkins-Server bricht seit gestern ab (Exit-Code 137). Logs unter ⟦URL|https://ci.example.de/job/backend/1423/console⟧. Gruß, ⟦PER|Tobias⟧", neg=["TECH_TERM"]),
     C("chat", "Olá, meu token de acesso é ⟦KEY|ghp_⟨alnum 36⟩⟧ e o push continua falhando. Obrigado, ⟦PER|Rafael Lima⟧"),
+    # Held out (2026-11-30, fourth set): negative-heavy prompts (vitals, versions, tickers,
+    # recipes, trips, books); written and scored once before any change for them, then kept.
+    C("chat", "Our Java service on JDK 21.0.2 uses G1GC with -Xmx4096m; after 36 hours the heap hits 3.9 GB. Commit a1b2c3d, PR #8812, Jira PLAT-4417.", neg=["VERSION", "MEASUREMENT", "HEX_ID", "ORDER_ID"]),
+    C("log", "2024-05-06 12:00:01.337 [pool-3-thread-7] INFO  c.a.b.Scheduler - job=reindex shard=12/64 took=8412ms docs=1048576 offset=281474976710656", neg=["MEASUREMENT", "EPOCH"]),
+    C("code-review", "```python\nAPI_KEY = \"YOUR_API_KEY_HERE\"\nDEFAULT_PORT = 8080\nRETRY_BACKOFF = [1, 2, 4, 8, 16]\nUUID_NS = \"6ba7b810-9dad-11d1-80b4-00c04fd430c8\"\n```\nIs this config idiomatic?", neg=["PLACEHOLDER_KEY", "HEX_ID"]),
+    C("chat", "Compare Hadoop, Spark and Flink for streaming; we run Kafka 3.6 on 12 brokers in eu-central-1 and ap-southeast-2.", neg=["TECH_TERM", "VERSION"]),
+    C("chat", "The semver range ^1.2.3 matched 1.10.0 but not 2.0.0-rc.1; the lockfile pins 1.9.7 and node 18.19.0.", neg=["VERSION"]),
+    C("chat", "Why does `git log --since=2024-01-01 --author=bot` show commits dated 1970-01-01? The repo was imported with svn2git from r14500.", neg=["NON_DOB_DATE", "EPOCH"]),
+    C("stack-trace", "panicked at 'index out of bounds: the len is 3 but the index is 5', src/parser/mod.rs:214:17\nstack backtrace:\n   0: rust_begin_unwind\n   1: core::panicking::panic_fmt", neg=["FILE_NAME"]),
+    C("chat", "Convert 0x7FFFFFFF and 0xDEADBEEF to decimal, and explain why 2147483647 is the max for a 32-bit signed int.", neg=["HEX_ID"]),
 ]
