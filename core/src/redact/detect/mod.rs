@@ -19,6 +19,7 @@ mod email;
 mod iban;
 mod ip;
 mod labels;
+mod layout;
 mod locality;
 mod mrn;
 mod names;
