@@ -303,6 +303,27 @@ mod tests {
         }
     }
 
+    /// Spans that start before the byte that anchors them (a post office box's label, a name's
+    /// particles and `&` partner, a firm's company form after it) come out whole wherever the
+    /// chunks cut them.
+    #[test]
+    fn spans_that_start_before_their_anchor_survive_any_chunking() {
+        let text = "x ".repeat(300)
+            + "Mail to P.O. Box 30555, Salt Lake City, UT 84130 or ask Maria de la Cruz \
+               said; Ben & Chloe: plan it. Ellis & Grant, Inc. pays Fatima al-Sayed.";
+        let whole = redactor().redact(&text).unwrap().text;
+        assert!(
+            whole.ends_with(
+                "Mail to <STREET_ADDRESS> or ask <PERSON> said; <PERSON> & <PERSON>: plan \
+                 it. Ellis & Grant, Inc. pays <PERSON>."
+            ),
+            "{whole}"
+        );
+        for size in [1, 2, 3, 7, 64] {
+            assert_eq!(streamed_in(&text, size), whole, "chunks of {size} bytes");
+        }
+    }
+
     /// `text` streamed in chunks of `size` bytes (ASCII text: every cut is a char boundary).
     fn streamed_in(text: &str, size: usize) -> String {
         let chunks: Vec<&str> = text
