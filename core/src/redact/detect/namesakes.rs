@@ -65,9 +65,9 @@ pub(super) fn names_a_firm_or_a_character(
     end: usize,
 ) -> bool {
     let word = |t: &NameTok| &b[t.start..t.end];
-    if let [first, last, ..] = toks {
-        let (first, last) = (word(first), word(last));
-        if is_firm(first, last) || pair_in(CHARACTERS, first, last) {
+    if let [one, two, ..] = toks {
+        let (one, two) = (word(one), word(two));
+        if is_firm(one, two) || pair_in(CHARACTERS, one, two) {
             return true;
         }
     }
@@ -122,8 +122,11 @@ fn company_form_at(b: &[u8], k: usize) -> bool {
         .take(5)
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
+    // A word of its own: `co-authored`, `co-founder` are no company form.
     n < 5
-        && tail.get(n).is_none_or(|c| !c.is_ascii_alphanumeric())
+        && tail
+            .get(n)
+            .is_none_or(|&c| !c.is_ascii_alphanumeric() && c != b'-')
         && COMPANY_FORMS.contains(&tail[..n])
 }
 
@@ -377,6 +380,10 @@ mod tests {
             ["Grant Ellis"]
         );
         assert_eq!(people("Harry Porter said so"), ["Harry Porter"]);
+        assert_eq!(
+            people("Maria Lopez co-authored it with Grant Ellis, co-founder"),
+            ["Maria Lopez", "Grant Ellis"]
+        );
         assert_eq!(
             people("Patient: Charlie Brown, 8 y/o. Dear Morgan Stanley,"),
             ["Charlie Brown", "Morgan Stanley"]

@@ -209,10 +209,10 @@ fn run_from(b: &[u8], mut t: NameTok, mut f: u8, out: &mut Vec<NameTok>) {
 fn skip_particles(b: &[u8], mut q: usize) -> (usize, bool) {
     for _ in 0..2 {
         let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-        let particle = &b[q..word_end];
         if word_end == q {
             break;
         }
+        let particle = &b[q..word_end];
         match b.get(word_end) {
             Some(b'-') if is_arabic_article(particle) => return (word_end + 1, true),
             Some(b' ') if is_particle(particle) => q = word_end + 1,
