@@ -304,18 +304,19 @@ mod tests {
     }
 
     /// Spans that start before the byte that anchors them (a post office box's label, a name's
-    /// particles and `&` partner, a firm's company form after it) come out whole wherever the
-    /// chunks cut them.
+    /// particles and `&` partner, a firm's company form after it) or well after it (a basic-auth
+    /// password after its `-u` flag) come out whole wherever the chunks cut them.
     #[test]
     fn spans_that_start_before_their_anchor_survive_any_chunking() {
         let text = "x ".repeat(300)
             + "Mail to P.O. Box 30555, Salt Lake City, UT 84130 or ask Maria de la Cruz \
-               said; Ben & Chloe: plan it. Ellis & Grant, Inc. pays Fatima al-Sayed.";
+               said; Ben & Chloe: plan it. Ellis & Grant, Inc. pays Fatima al-Sayed. \
+               curl -u ops@acme.io:xK8vPq2mN7rT4wZ9 now.";
         let whole = redactor().redact(&text).unwrap().text;
         assert!(
             whole.ends_with(
                 "Mail to <STREET_ADDRESS> or ask <PERSON> said; <PERSON> & <PERSON>: plan \
-                 it. Ellis & Grant, Inc. pays <PERSON>."
+                 it. Ellis & Grant, Inc. pays <PERSON>. curl -u <EMAIL>:<API_KEY> now."
             ),
             "{whole}"
         );

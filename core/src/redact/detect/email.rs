@@ -35,7 +35,9 @@ pub(crate) fn email_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
     let s = local_start(b, at)?;
     let e = domain_end(b, at + 1)?;
     debug_assert!(e - s <= MAX_EMAIL);
-    if inside_url_userinfo(b, s) || remote_path_after(b, e) {
+    // `curl -u ops@acme.io:secret` passes a mailbox and its password, not a remote path.
+    let remote = remote_path_after(b, e) && super::password::basic_auth_user_start(b, e).is_none();
+    if inside_url_userinfo(b, s) || remote {
         return None;
     }
     Some((s, e))

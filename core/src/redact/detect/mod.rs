@@ -129,6 +129,7 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
     }
     if sc.on(id::API_KEY) {
         apikey::sendgrid(&mut sc, &anchors);
+        password::basic_auth(&mut sc, &anchors);
     }
     colon_pass(&mut sc);
     if hl7 {
@@ -143,28 +144,34 @@ pub(crate) fn scan(text: &str, from: usize, d: &Detectors, out: &mut Vec<Cand>) 
     }
 }
 
-/// A multi-byte anchor: a URL's `://` or `www.`/`WWW.`, an HL7 `PID|`/`NK1|` segment tag, or
-/// the `SG.` that starts a SendGrid key.
+/// A multi-byte anchor: a URL's `://` or `www.`/`WWW.`, an HL7 `PID|`/`NK1|` segment tag, the
+/// `SG.` that starts a SendGrid key, or a command line's basic-auth flag (` -u `, `--user`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Anchor {
     Scheme,
     Www,
-    Hl7 { pid: bool },
+    Hl7 {
+        pid: bool,
+    },
     SendGrid,
+    /// At the byte after the flag's last letter.
+    BasicAuth,
 }
 
-/// Every multi-byte anchor of `b` from `lo` on, in text order. One Teddy pass for all six
+/// Every multi-byte anchor of `b` from `lo` on, in text order. One Teddy pass for all eight
 /// patterns costs about what one `memmem` pass did. No occurrence of one
 /// pattern can overlap another's (no suffix of one is a prefix of another or of itself), so
 /// the non-overlapping search reports every occurrence, as the separate searches did.
 fn multi_byte_anchors(b: &[u8], lo: usize) -> Vec<(usize, Anchor)> {
-    const PATTERNS: [(&str, Anchor); 6] = [
+    const PATTERNS: [(&str, Anchor); 8] = [
         ("://", Anchor::Scheme),
         ("www.", Anchor::Www),
         ("WWW.", Anchor::Www),
         ("PID|", Anchor::Hl7 { pid: true }),
         ("NK1|", Anchor::Hl7 { pid: false }),
         ("SG.", Anchor::SendGrid),
+        (" -u", Anchor::BasicAuth),
+        ("--user", Anchor::BasicAuth),
     ];
     static SEARCHER: OnceLock<AhoCorasick> = OnceLock::new();
     let searcher = SEARCHER.get_or_init(|| {
@@ -175,7 +182,15 @@ fn multi_byte_anchors(b: &[u8], lo: usize) -> Vec<(usize, Anchor)> {
     });
     searcher
         .find_iter(&b[lo..])
-        .map(|m| (lo + m.start(), PATTERNS[m.pattern().as_usize()].1))
+        .map(|m| {
+            let (_, anchor) = PATTERNS[m.pattern().as_usize()];
+            let at = if anchor == Anchor::BasicAuth {
+                m.end()
+            } else {
+                m.start()
+            };
+            (lo + at, anchor)
+        })
         .collect()
 }
 

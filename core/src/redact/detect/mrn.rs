@@ -18,6 +18,8 @@ static LABELS: Phrases = Phrases::new(&[
     &["medical", "record"],
     &["medical", "record", "number"],
     &["medical", "record", "no"],
+    // A FHIR identifier typed with the v2-0203 code `MR`: `"coding":[{"code":"MR"}]},"value":`.
+    &["code", "mr"],
 ]);
 
 /// Labels that name a medical record only in clinical text (the healthcare profile).
@@ -147,6 +149,13 @@ mod tests {
             mrns("{\"type\":{\"text\":\"MRN\"},\"value\":\"A7781230\"}"),
             ["A7781230"]
         );
+    }
+
+    #[test]
+    fn fhir_identifiers_typed_mr() {
+        let fhir = r#"{"identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"12345678"}]}"#;
+        assert_eq!(mrns(fhir), ["12345678"]);
+        assert_eq!(detect_in(Profile::General, fhir, id::MRN), ["12345678"]);
     }
 
     #[test]

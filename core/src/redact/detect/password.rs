@@ -3,11 +3,15 @@
 //! in [`super::apikey`] misses, because a password is short and full of symbols where a key is
 //! long, alphanumeric and random.
 //!
-//! Only the assignment form counts. "The wifi password is Spring2024!" is prose that names no
-//! field, and stays as it is. The value must look like a password rather than code or a
-//! template: a letter, plus a digit or a symbol; 8 to 128 bytes; no space; not a `${VAR}`,
-//! `%(name)s`, `{{ var }}`, `<token>`, `!vault` or `*******` stand-in; and, unquoted, not an
-//! expression (`os.environ["PW"]`, `settings.DB_PASSWORD`, `get_password(user)`).
+//! Only the assignment form counts, and a command line's basic-auth pair (`curl -u
+//! user:password`). "The wifi password is Spring2024!" is prose that names no field, and stays
+//! as it is. The value must look like a password rather than code or a template: a letter,
+//! plus a digit or a symbol; 8 to 128 bytes; no space; not a `${VAR}`, `%(name)s`, `{{ var }}`,
+//! `<token>`, `!vault` or `*******` stand-in; and, unquoted, not an expression
+//! (`os.environ["PW"]`, `settings.DB_PASSWORD`, `get_password(user)`).
+
+use super::{Anchor, Scan};
+use crate::redact::entity::id;
 
 /// The last word of a key name that makes its value a password: `pwd`, `pass`,
 /// `passphrase`, or a word ending in `password`/`passwd` (`PGPASSWORD`, `dbpasswd`).
@@ -20,6 +24,60 @@ pub(super) fn is_password_word(w: &[u8]) -> bool {
         || [&b"pwd"[..], b"pass", b"passphrase"]
             .iter()
             .any(|p| w.eq_ignore_ascii_case(p))
+}
+
+/// `curl -u ops@acme.io:xK8vPq2mN7rT4wZ9`, `--user admin:Hunter2hunter2`: the password of a
+/// command line's basic-auth pair, as API_KEY. The flags are [`Anchor::BasicAuth`] entries of
+/// `anchors` (one text search for all anchors), so the colons of the text cost nothing here.
+pub(super) fn basic_auth(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
+    for &(f, anchor) in anchors {
+        if anchor != Anchor::BasicAuth {
+            continue;
+        }
+        let b = sc.b;
+        let Some(&sep) = b.get(f).filter(|&&x| x == b' ' || x == b'=') else {
+            continue;
+        };
+        let user = f + 1;
+        let user_end = user
+            + b[user..]
+                .iter()
+                .take(80)
+                .take_while(|&&x| is_user_byte(x))
+                .count();
+        // `--user=` joins its value; ` -u` and `--user` take it after one space.
+        if (sep == b'=' && b[f - 1] == b'u') || user_end == user || b.get(user_end) != Some(&b':') {
+            continue;
+        }
+        if let Some((s, e)) = value_after(b, user_end) {
+            sc.push(id::API_KEY, s, e);
+        }
+    }
+}
+
+/// A byte of a basic-auth user name (a login or an e-mail address).
+fn is_user_byte(x: u8) -> bool {
+    x.is_ascii_alphanumeric() || matches!(x, b'@' | b'.' | b'-' | b'_' | b'+')
+}
+
+/// Where the user of a `-u USER:` / `--user USER:` / `--user=USER:` pair ending at `c`
+/// starts: the e-mail detector asks, as `user@host:` is otherwise an scp remote.
+pub(super) fn basic_auth_user_start(b: &[u8], c: usize) -> Option<usize> {
+    let mut s = c;
+    while s > 0 && c - s < 80 && is_user_byte(b[s - 1]) {
+        s -= 1;
+    }
+    if s == c {
+        return None;
+    }
+    let head = &b[..s];
+    let before_flag = [&b" -u "[..], b" --user ", b" --user="]
+        .iter()
+        .find_map(|flag| {
+            head.strip_suffix(&flag[1..])
+                .filter(|h| h.is_empty() || h.ends_with(b" "))
+        });
+    before_flag.map(|_| s)
 }
 
 /// Bounds of a password value, in bytes.
@@ -120,6 +178,31 @@ mod tests {
         ] {
             assert_eq!(secrets(text), [value], "{text}");
         }
+    }
+
+    #[test]
+    fn basic_auth_pairs_on_a_command_line() {
+        assert_eq!(
+            secrets("curl -u ops@acme.io:xK8vPq2mN7rT4wZ9 https://acme.atlassian.net/rest"),
+            ["xK8vPq2mN7rT4wZ9"]
+        );
+        assert_eq!(
+            detect_only("curl -u ops@acme.io:xK8vPq2mN7rT4wZ9 https://x", id::EMAIL),
+            ["ops@acme.io"]
+        );
+        assert_eq!(
+            secrets("curl --user admin:Hunter2hunter2 -X POST"),
+            ["Hunter2hunter2"]
+        );
+        for s in [
+            "git clone git@github.com:org/repo.git",
+            "ssh-u x@y.com:abc123456",
+            "curl -u admin:admin",
+            "the -u flag: a:b",
+        ] {
+            assert!(secrets(s).is_empty(), "{s}: {:?}", secrets(s));
+        }
+        assert!(detect_only("git clone git@github.com:org/repo.git", id::EMAIL).is_empty());
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub(crate) fn column_is(b: &[u8], pos: usize, names: &[&str]) -> bool {
 }
 
 /// HL7 v2: `PID|…` and `NK1|…` segments. Identifiers typed `MR` (PID-3) are MRNs and typed
-/// `SS` are SSNs; PID-5 / NK1-2 are names (`FAMILY^GIVEN^MIDDLE`), PID-7 the birth date.
+/// `SS` are SSNs; PID-5 / NK1-2 are names (`FAMILY^GIVEN^MIDDLE`), PID-7 the birth date,
+/// PID-11 / NK1-4 addresses.
 ///
 /// The segment tags are the [`Anchor::Hl7`] entries of `anchors`, found from [`MAX_SEGMENT`]
 /// bytes before `from` on: a segment's values can start up to that far after its tag (values
@@ -142,6 +143,10 @@ fn segment(sc: &mut Scan<'_>, s: usize, e: usize, pid: bool) {
             sc.push(id::PERSON, ns, last);
         }
     }
+    // An XAD address: PID-11, NK1-4 (`22 Pine Rd^^Dayton^OH^45402`), its first repetition.
+    if let Some(&(as_, ae)) = fields.get(if pid { 11 } else { 4 }) {
+        address(sc, as_, ae);
+    }
     if !pid {
         return;
     }
@@ -157,6 +162,21 @@ fn segment(sc: &mut Scan<'_>, s: usize, e: usize, pid: bool) {
         if digits == 8 && super::date::date_at(b, ds).is_some() {
             sc.push(id::DATE_OF_BIRTH, ds, ds + 8);
         }
+    }
+}
+
+/// An XAD address `STREET^OTHER^CITY^STATE^ZIP^…` in `b[s..e]`: its first repetition, without
+/// trailing empty components, when the street holds a house number and a word.
+fn address(sc: &mut Scan<'_>, s: usize, e: usize) {
+    let b = sc.b;
+    let mut end = s + b[s..e].iter().position(|&c| c == b'~').unwrap_or(e - s);
+    while end > s && b[end - 1] == b'^' {
+        end -= 1;
+    }
+    let street = b[s..end].split(|&c| c == b'^').next().unwrap_or_default();
+    let has = |f: fn(&u8) -> bool| street.iter().any(f);
+    if has(u8::is_ascii_digit) && has(u8::is_ascii_alphabetic) {
+        sc.push(id::STREET_ADDRESS, s, end);
     }
 }
 
@@ -197,6 +217,25 @@ mod tests {
         assert!(column_is(t, s.find("1966").unwrap(), &["dob"]));
         assert!(column_name(b"no table here, really", 15).is_none());
         assert!(column_name(b"1,2\n3,4", 6).is_none());
+    }
+
+    #[test]
+    fn hl7_addresses_are_one_span() {
+        // The first repetition is read whole; the box of the second is found as a box.
+        let t = "MSH|^~\\&|EPIC|HOSP\nPID|1||448812^^^HOSP^MR||NAKAMURA^HIRO^T||19620311|M|||\
+                 22 Pine Rd^^Dayton^OH^45402~PO BOX 9^^Dayton^OH\nNK1|1|NAKAMURA^AIKO|SPO|\
+                 9 Elm St^Apt 2^Dayton^OH^45402^^H";
+        assert_eq!(
+            super::super::detect_only(t, id::STREET_ADDRESS),
+            [
+                "22 Pine Rd^^Dayton^OH^45402",
+                "PO BOX 9",
+                "9 Elm St^Apt 2^Dayton^OH^45402^^H"
+            ]
+        );
+        // A field with no house number is no address.
+        let t = "PID|1||1^^^H^MR||DOE^JANE||19700101|F|||^^Dayton^OH";
+        assert!(super::super::detect_only(t, id::STREET_ADDRESS).is_empty());
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub(super) fn scan(sc: &mut Scan<'_>, anchors: &[(usize, Anchor)]) {
         let is_scheme = match anchor {
             Anchor::Scheme => true,
             Anchor::Www => false,
-            Anchor::Hl7 { .. } | Anchor::SendGrid => continue,
+            Anchor::Hl7 { .. } | Anchor::SendGrid | Anchor::BasicAuth => continue,
         };
         if pos < sc.from || pos < covered {
             continue;
