@@ -363,4 +363,8 @@ CASES = [
     C("chat", "Write a product description for the Jordan 1 Retro High, the Stanley Quencher 40 oz and the Dyson V15 Detect.", neg=["TECH_TERM", "MEASUREMENT"]),
     C("chat", "Ship it to Georgia or Virginia? The warehouse in Austin handles orders 10001-19999 and Charlotte the rest.", neg=["PLACE_NAME", "ORDER_ID"]),
     C("email", "Hi team, the Q3 all-hands is on 09/26 at 10:00 PT in Room 4B; dial-in ⟦PH|1-888-555-0100⟧, passcode 774 219#. Thanks, ⟦PER|Rebecca⟧", neg=["NON_DOB_DATE"]),
+    # Held out (2026-11-30, fifth set): secrets and identities in configs, manifests and API
+    # payloads; written and scored once before any change for them, then kept as written.
+    C("chat", "Export to CSV: id,name,email,plan\n1,⟦PER|Ana Souza⟧,⟦EM|ana.souza@gmail.com⟧,pro\n2,⟦PER|Mark Liu⟧,⟦EM|mliu@outlook.com⟧,free\nDedupe by email please."),
+    C("chat", "Fix the JSON: {\"customer\": {\"first_name\": \"⟦PER|Hiroshi⟧\", \"last_name\": \"⟦PER|Sato⟧\", \"card_last4\": \"4242\", \"zip\": \"94107\"}}", neg=["ORDER_ID"]),
 ]

@@ -331,4 +331,9 @@ Insurance: BCBS PPO, member ID XYP883920114"""),
     C("chat", "What is the difference between Addison's disease and Cushing's syndrome? Also explain the Glasgow Coma Scale and the Babinski sign.", neg=["EPONYM"]),
     C("clinical-note", "Lot number 4471902A, NDC 0093-7424-56, expires 11/2026. Vial 2 of 3 given IM to L deltoid at 10:42.", neg=["CLINICAL_CODE", "ORDER_ID", "MEASUREMENT"]),
     C("chat", "Summarise the Framingham Heart Study and the Nurses' Health Study findings on statins, in 200 words.", neg=["EPONYM", "PLACE_NAME"]),
+    # Held out (2026-11-30, fifth set): secrets and identities in configs, manifests and API
+    # payloads; written and scored once before any change for them, then kept as written.
+    C("json-blob", "{\"resourceType\":\"Patient\",\"id\":\"example\",\"identifier\":[{\"type\":{\"coding\":[{\"code\":\"MR\"}]},\"value\":\"⟦MRN|12345678⟧\"}],\"name\":[{\"family\":\"⟦PER|Chalmers⟧\",\"given\":[\"⟦PER|Peter⟧\",\"⟦PER|James⟧\"]}],\"telecom\":[{\"system\":\"phone\",\"value\":\"⟦PH|(03) 5555 6473⟧\"}],\"birthDate\":\"⟦DOB|1974-12-25⟧\",\"address\":[{\"line\":[\"⟦ADDR|534 Erewhon St⟧\"],\"city\":\"PleasantVille\",\"postalCode\":\"3999\"}]}", config={"profile": "healthcare", "phone_region": "AU"}),
+    C("sql", "SELECT * FROM patients WHERE mrn = '⟦MRN|00991234⟧' AND dob = '⟦DOB|1988-04-17⟧'; -- asked by Dr. ⟦PER|Osei⟧ for the audit", neg=[]),
+    C("hl7", "MSH|^~\\&|EPIC|HOSP|LAB|HOSP|202403011200||ADT^A01|MSG00001|P|2.5\nPID|1||⟦MRN|448812⟧^^^HOSP^MR||⟦PER|NAKAMURA^HIRO^T⟧||⟦DOB|19620311⟧|M|||⟦ADDR|22 Pine Rd^^Dayton^OH^45402⟧", neg=["VERSION"]),
 ]

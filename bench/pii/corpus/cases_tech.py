@@ -481,4 +481,15 @@ Date:   Thu Dec 12 18:07:49 2019 +0100
     C("chat", "Why does `git log --since=2024-01-01 --author=bot` show commits dated 1970-01-01? The repo was imported with svn2git from r14500.", neg=["NON_DOB_DATE", "EPOCH"]),
     C("stack-trace", "panicked at 'index out of bounds: the len is 3 but the index is 5', src/parser/mod.rs:214:17\nstack backtrace:\n   0: rust_begin_unwind\n   1: core::panicking::panic_fmt", neg=["FILE_NAME"]),
     C("chat", "Convert 0x7FFFFFFF and 0xDEADBEEF to decimal, and explain why 2147483647 is the max for a 32-bit signed int.", neg=["HEX_ID"]),
+    # Held out (2026-11-30, fifth set): secrets and identities in configs, manifests and API
+    # payloads; written and scored once before any change for them, then kept as written.
+    C("config", "# docker-compose.yml\nservices:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ⟦KEY|Zp9!wQ2#rT7v⟧\n  api:\n    environment:\n      OPENAI_API_KEY: ⟦KEY|sk-proj-⟨alnum 48⟩⟧\n      SENTRY_DSN: ⟦URL|https://⟨hex 32⟩@o4507.ingest.sentry.io/4508⟧", neg=["VERSION"]),
+    C("config", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry-creds\ntype: Opaque\nstringData:\n  username: deploy-bot\n  token: ⟦KEY|glpat-⟨alnum 20⟩⟧", neg=[]),
+    C("config", "[default]\naws_access_key_id = ⟦KEY|AKIA⟨upnum 16⟩⟧\naws_secret_access_key = ⟦KEY|⟨alnum 40 /+⟩⟧\nregion = us-west-2"),
+    C("chat", "curl -u ⟦EM|ops@acme.io⟧:⟦KEY|xK8vPq2mN7rT4wZ9⟧ ⟦URL|https://acme.atlassian.net/rest/api/3/issue/OPS-112⟧ — why 403?", neg=["ORDER_ID"]),
+    C("config", "[tool.poetry]\nname = \"billing\"\nversion = \"0.9.3\"\nauthors = [\"⟦PER|Priya Nair⟧ <⟦EM|priya@billing.dev⟧>\"]\n[tool.poetry.dependencies]\npython = \"^3.11\"", neg=["VERSION", "AT_SIGN"]),
+    C("chat", "My Anthropic key ⟦KEY|sk-ant-api03-⟨alnum 93 -_⟩⟧ returns 401 but the one in .env.example (sk-ant-xxxxxxxx) is a placeholder.", neg=["PLACEHOLDER_KEY", "FILE_NAME"]),
+    C("log", "ERROR psycopg2.OperationalError: connection to server at \"⟦IP|10.2.3.4⟧\", port 5432 failed: FATAL: password authentication failed for user \"svc_billing\"", neg=[]),
+    C("chat", "The webhook signature is whsec_test_placeholder and the Stripe publishable key pk_test_TYooMQauvdEDq54NiTphI7jx is public, right?", neg=["PLACEHOLDER_KEY"]),
+    C("code-review", "```js\nconst client = new Twilio(process.env.TWILIO_SID, process.env.TWILIO_TOKEN);\nawait client.messages.create({ to: '⟦PH|+14155550199⟧', from: '⟦PH|+14155550100⟧', body: 'Your code is 482913' });\n```", neg=[]),
 ]
