@@ -334,23 +334,31 @@ pub(super) fn after_name_and(b: &[u8], toks: &[Tok], i: usize) -> bool {
 /// `Hannah and Ben`, `Ben & Chloe`, read from the name ending at `end`: "and" or `&`, then a
 /// known given name, not a possessive (`Ben & Jerry's` is a brand).
 pub(super) fn before_and_name(b: &[u8], end: usize) -> bool {
-    let rest = &b[end..];
-    let after = if rest.starts_with(b" and ") {
-        end + 5
-    } else if rest.starts_with(b" & ") {
-        end + 3
-    } else {
+    let Some((s, e)) = word_after_and(b, end) else {
         return false;
     };
-    let w = &b[after..];
-    let n = w
+    let w = &b[s..e];
+    w.len() >= 2
+        && w[0].is_ascii_uppercase()
+        && is_partner_name(w)
+        && !(b[e..].starts_with(b"'") || b[e..].starts_with("’".as_bytes()))
+}
+
+/// The word (letters, non-ASCII bytes; at most 40 bytes, longer than any listed name) after
+/// `" and "` or `" & "` at `end`, as `(start, end)`.
+pub(super) fn word_after_and(b: &[u8], end: usize) -> Option<(usize, usize)> {
+    let rest = &b[end..];
+    let start = end
+        + [&b" and "[..], b" & "]
+            .iter()
+            .find(|sep| rest.starts_with(sep))?
+            .len();
+    let n = b[start..]
         .iter()
+        .take(40)
         .take_while(|&&c| c.is_ascii_alphabetic() || c >= 0x80)
         .count();
-    n >= 2
-        && w[0].is_ascii_uppercase()
-        && is_partner_name(&w[..n])
-        && !(w[n..].starts_with(b"'") || w[n..].starts_with("’".as_bytes()))
+    (n > 0).then_some((start, start + n))
 }
 
 /// The name on the other side of "and": a known given name, not a place (`London and Berlin`).

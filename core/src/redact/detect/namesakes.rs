@@ -7,7 +7,7 @@
 //! those vetoes holds under any cue; [`names_a_term`] and [`names_a_firm_or_a_character`]
 //! after, as a strong cue wins over a term (people bear those names too).
 
-use super::cues::is_role_word;
+use super::cues::{is_role_word, word_after_and};
 use super::names::FIRST;
 use super::person::NameTok;
 use crate::redact::text::{digit_run, WordList};
@@ -75,8 +75,8 @@ pub(super) fn names_a_firm_or_a_character(
     let firm = |a: &[u8], b: &[u8]| a.eq_ignore_ascii_case(b) || is_firm(a, b);
     company_form_at(b, end)
         || partner_before(b, i).is_some_and(|w| firm(w, first))
-        || partner_after(b, end)
-            .is_some_and(|(w, w_end)| firm(last, w) || company_form_at(b, w_end))
+        || word_after_and(b, end)
+            .is_some_and(|(s, e)| firm(last, &b[s..e]) || company_form_at(b, e))
 }
 
 /// The word before `i` across `" & "` or `" and "`.
@@ -92,22 +92,6 @@ fn partner_before(b: &[u8], i: usize) -> Option<&[u8]> {
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
     (n > 0).then(|| &head[head.len() - n..])
-}
-
-/// The word after `end` across `" & "` or `" and "`, and where it ends.
-fn partner_after(b: &[u8], end: usize) -> Option<(&[u8], usize)> {
-    let tail = &b[end..];
-    let start = end
-        + [&b" & "[..], b" and "]
-            .iter()
-            .find(|sep| tail.starts_with(sep))?
-            .len();
-    let n = b[start..]
-        .iter()
-        .take(24)
-        .take_while(|c| c.is_ascii_alphabetic())
-        .count();
-    (n > 0).then(|| (&b[start..start + n], start + n))
 }
 
 /// A company form (`Inc.`, `, LLC`, ` GmbH`) follows at `k`.
@@ -363,6 +347,7 @@ mod tests {
             "The audit by Ernst & Young is done; Johnson & Johnson and Johnson and Johnson too.",
             "Copyright 1995 by Lehman Brothers, Inc. and 2005 Ellis & Grant, Inc.",
             "Sun Microsystems, Inc. All rights reserved. Maria Lopez GmbH",
+            "Müller & Müller audited us; Lena & Lena GmbH too.",
             "Ben & Jerry's ice cream and Ben & Jerry\u{2019}s cones",
         ] {
             assert!(people(s).is_empty(), "{s}: {:?}", people(s));

@@ -420,21 +420,13 @@ pub(super) fn person_at(sc: &mut Scan<'_>, i: usize, toks: &mut Vec<NameTok>) {
     sc.push(id::PERSON, i, end);
 }
 
-/// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter or a
-/// particle (what `run` reads as the next token).
+/// After an initial ending at `e`: a space, then an upper-case or non-ASCII letter, a particle
+/// or an Arabic article (what `run` reads as the next token).
 fn initial_continues(b: &[u8], e: usize) -> bool {
-    if b.get(e) != Some(&b' ') {
-        return false;
-    }
-    match b.get(e + 1) {
-        Some(&c) if c.is_ascii_uppercase() || c >= 0x80 => true,
-        Some(&c) if c.is_ascii_lowercase() => {
-            let q = e + 1;
-            let word_end = q + b[q..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-            b.get(word_end) == Some(&b' ') && is_particle(&b[q..word_end])
-        }
-        _ => false,
-    }
+    b.get(e) == Some(&b' ')
+        && (skip_particles(b, e + 1).0 > e + 1
+            || b.get(e + 1)
+                .is_some_and(|&c| c.is_ascii_uppercase() || c >= 0x80))
 }
 
 /// `HARRIS, DEVON` / `Alvarez, Teresa` / `SMITH, JOHN A`: the given names after the comma,

@@ -144,8 +144,8 @@ fn segment(sc: &mut Scan<'_>, s: usize, e: usize, pid: bool) {
         }
     }
     // An XAD address: PID-11, NK1-4 (`22 Pine Rd^^Dayton^OH^45402`), its first repetition.
-    if let Some(&(as_, ae)) = fields.get(if pid { 11 } else { 4 }) {
-        address(sc, as_, ae);
+    if let Some(&(street_s, field_e)) = fields.get(if pid { 11 } else { 4 }) {
+        address(sc, street_s, field_e);
     }
     if !pid {
         return;
